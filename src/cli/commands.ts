@@ -1,0 +1,80 @@
+/** The commands: thin wrappers that parse flags, call the library and pick a reporter. */
+import os from 'node:os';
+import path from 'node:path';
+import { explainPlan } from '../engine/explain.ts';
+import { runBuild } from '../engine/build.ts';
+import type { EventSink } from '../engine/events.ts';
+import { jsonReporter } from '../ui/json-reporter.ts';
+import { plainReporter } from '../ui/plain-reporter.ts';
+import { UsageError } from '../compiler/diagnostics.ts';
+import { EXIT_OK, EXIT_PROJECT, compileProject, printDiagnostics, projectPaths, textOf, type DiagnosticFormat, type Io } from './context.ts';
+
+export async function validateCommand(io: Io, project: string | undefined, opts: { format?: string }): Promise<number> {
+  const format = (opts.format ?? 'text') as DiagnosticFormat;
+  if (!['text', 'json', 'github'].includes(format)) throw new UsageError(`--format must be text, json or github (got ${format})`);
+  const paths = projectPaths(project, {}, io.cwd);
+  const { result } = await compileProject(paths);
+  printDiagnostics(io, result, format);
+  if (result.ok && format === 'text') {
+    const p = result.plan!;
+    io.out(`${io.colors.green('ok')}: ${path.relative(io.cwd, paths.projectFile) || paths.projectFile} is valid (${result.project!.events.length} events, ${p.nodes.length} render nodes)`);
+  }
+  return result.ok ? EXIT_OK : EXIT_PROJECT;
+}
+
+export async function planCommand(io: Io, project: string | undefined, opts: { json?: boolean; cacheDir?: string }): Promise<number> {
+  const paths = projectPaths(project, opts, io.cwd);
+  const { result } = await compileProject(paths);
+  printDiagnostics(io, result, opts.json ? 'json' : 'text');
+  if (!result.ok) return EXIT_PROJECT;
+  const plan = result.plan!;
+  const ex = await explainPlan(plan, paths.cacheDir);
+  if (opts.json) {
+    io.out(JSON.stringify({ title: plan.title, nodes: plan.nodes.map((n, i) => ({ ...ex[i], inputs: n.inputs, params: n.params })) }));
+    return EXIT_OK;
+  }
+  const c = io.colors;
+  const width = Math.max(...ex.map((e) => e.id.length));
+  for (const e of ex) {
+    const mark = e.status === 'render' ? c.cyan('render') : c.dim(e.status === 'cached' ? 'cached' : 'unused');
+    io.out(`${mark.padEnd(6)} ${e.id.padEnd(width)} ${c.dim(e.key.slice(0, 12))} ${e.status === 'render' ? e.reason : ''}`.trimEnd());
+  }
+  const n = ex.filter((e) => e.status === 'render').length;
+  io.out(`${n} of ${ex.length} nodes will render`);
+  return EXIT_OK;
+}
+
+export interface BuildFlags {
+  out?: string;
+  cacheDir?: string;
+  jobs?: string;
+  reporter?: string;
+  verbose?: boolean;
+}
+
+export function parseJobs(v: string | undefined): number {
+  if (v === undefined) return Math.max(1, os.availableParallelism());
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--jobs must be a whole number from 1 to 256 (got ${v})`);
+  return n;
+}
+
+export async function buildCommand(io: Io, project: string | undefined, opts: BuildFlags): Promise<number> {
+  const jobs = parseJobs(opts.jobs);
+  const reporter = opts.reporter ?? 'plain';
+  if (!['plain', 'json'].includes(reporter)) throw new UsageError(`--reporter must be plain or json (got ${reporter})`);
+  const paths = projectPaths(project, opts, io.cwd);
+  const { result } = await compileProject(paths);
+  const sink: EventSink =
+    reporter === 'json' ? jsonReporter(io.out) : plainReporter({ write: io.out, colors: io.colors, cwd: io.cwd, text: textOf(result), verbose: opts.verbose });
+  for (const d of result.diagnostics) {
+    if (reporter === 'json') sink({ type: 'diagnostic', diagnostic: d });
+  }
+  if (reporter !== 'json') printDiagnostics(io, result);
+  if (!result.ok) {
+    if (reporter === 'json') sink({ type: 'summary', ok: false, rendered: 0, cached: 0, failed: 0, outputs: [], seconds: 0 });
+    return EXIT_PROJECT;
+  }
+  const summary = await runBuild(result.plan!, { cacheDir: paths.cacheDir, outDir: paths.outDir, jobs, onEvent: sink });
+  return summary.ok ? EXIT_OK : EXIT_PROJECT;
+}

@@ -1,0 +1,175 @@
+/**
+ * The scheduler. Starting from the deliverables, a node that is in the cache is done;
+ * otherwise its inputs are made available first (in parallel), then it renders on the
+ * runner, bounded by `jobs`. Results never depend on completion order: each node's
+ * output is a function of its inputs only, and outputs are written in plan order.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Plan, PlanNode } from '../plan.ts';
+import { Cache, copyAtomic, writeAtomic } from './cache.ts';
+import type { BuildSummary, EventSink, OutputRecord } from './events.ts';
+import { InProcessRunner, WorkerPool, type Runner, type TaskFailure } from './pool.ts';
+import { readState, whyRender, writeState } from './state.ts';
+
+export interface BuildOptions {
+  cacheDir: string;
+  outDir: string;
+  jobs: number;
+  onEvent: EventSink;
+  /** Cancels at the next node boundary (watch mode). */
+  signal?: AbortSignal;
+  /** A runner to reuse across builds (watch mode); otherwise one is made and closed. */
+  runner?: Runner;
+  trigger?: string;
+}
+
+export class BuildCancelled extends Error {
+  constructor() {
+    super('build cancelled');
+  }
+}
+
+export function makeRunner(jobs: number, forceWorkers = false): Runner {
+  return jobs <= 1 && !forceWorkers ? new InProcessRunner() : new WorkerPool(Math.max(1, jobs));
+}
+
+export async function runBuild(plan: Plan, opts: BuildOptions): Promise<BuildSummary> {
+  const t0 = performance.now();
+  const emit = opts.onEvent;
+  const cache = new Cache(opts.cacheDir);
+  const prev = readState(opts.cacheDir);
+  const keys = new Map(plan.nodes.map((n) => [n.id, n.key]));
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const runner = opts.runner ?? makeRunner(opts.jobs);
+  const jobs = Math.max(1, opts.jobs);
+
+  emit({ type: 'build-start', title: plan.title, nodes: plan.nodes.map((n) => ({ id: n.id, kind: n.kind })), jobs, trigger: opts.trigger });
+
+  let rendered = 0;
+  let failed = 0;
+  const available = new Set<string>(); // nodes whose object is in the cache now
+  const memo = new Map<string, Promise<boolean>>();
+  let active = 0;
+  const queue: (() => void)[] = [];
+  const slot = async () => {
+    if (active < jobs) {
+      active++;
+      return;
+    }
+    await new Promise<void>((r) => queue.push(r));
+  };
+  const free = () => {
+    const next = queue.shift();
+    if (next) next();
+    else active--;
+  };
+
+  const ensure = (node: PlanNode): Promise<boolean> => {
+    let p = memo.get(node.id);
+    if (!p) {
+      p = make(node);
+      memo.set(node.id, p);
+    }
+    return p;
+  };
+
+  const make = async (node: PlanNode): Promise<boolean> => {
+    if (await cache.has(node.key)) {
+      available.add(node.id);
+      emit({ type: 'node-done', id: node.id, kind: node.kind, cached: true, seconds: 0 });
+      return true;
+    }
+    const inputs = node.inputs.map((i) => byId.get(i)!);
+    const ok = await Promise.all(inputs.map(ensure));
+    if (ok.some((x) => !x)) return false;
+    await slot();
+    try {
+      if (opts.signal?.aborted) throw new BuildCancelled();
+      emit({ type: 'node-start', id: node.id, kind: node.kind, reason: whyRender(node, prev.nodes[node.id], keys) });
+      const started = performance.now();
+      const tmp = cache.tempPath(node.key);
+      try {
+        await runner.run({ node, inputs: inputs.map((i) => cache.objectPath(i.key)), outPath: tmp }, (fraction) =>
+          emit({ type: 'node-progress', id: node.id, fraction }),
+        );
+        await cache.commit(node.key, node.kind, tmp);
+      } catch (err) {
+        fs.rmSync(tmp, { force: true });
+        throw err;
+      }
+      rendered++;
+      available.add(node.id);
+      emit({ type: 'node-done', id: node.id, kind: node.kind, cached: false, seconds: (performance.now() - started) / 1000 });
+      return true;
+    } catch (err) {
+      if (err instanceof BuildCancelled) throw err;
+      failed++;
+      const f = err as Error & Partial<TaskFailure>;
+      emit({ type: 'node-failed', id: node.id, kind: node.kind, code: f.code ?? 'PA900', message: f.message, origin: node.origin });
+      return false;
+    } finally {
+      free();
+    }
+  };
+
+  const deliverables = plan.nodes.filter((n) => n.kind === 'deliverable');
+  const outputs: OutputRecord[] = [];
+  try {
+    const results = await Promise.all(deliverables.map(ensure));
+    // Outputs are written in plan order once everything rendered; a failed build leaves the last good files alone.
+    if (results.every(Boolean)) {
+      for (const d of deliverables) outputs.push(materialize(cache, d, opts.outDir, emit));
+    }
+  } finally {
+    if (!opts.runner) await runner.close();
+    writeState(opts.cacheDir, prev, plan, available);
+  }
+
+  const summary: BuildSummary = {
+    type: 'summary',
+    ok: failed === 0,
+    rendered,
+    cached: plan.nodes.length - rendered - failed,
+    failed,
+    outputs,
+    seconds: Math.round((performance.now() - t0) / 10) / 100,
+  };
+  emit(summary);
+  return summary;
+}
+
+interface OutputsRecord {
+  version: 1;
+  files: Record<string, { sha256: string; size: number; mtimeMs: number }>;
+}
+
+/** Copies a deliverable from the cache to the output folder (atomically), unless the file there is already it. */
+function materialize(cache: Cache, node: PlanNode, outDir: string, emit: EventSink): OutputRecord {
+  const meta = cache.meta(node.key)!;
+  const dest = path.join(outDir, node.output!);
+  const recordFile = path.join(cache.dir, 'outputs.json');
+  let record: OutputsRecord = { version: 1, files: {} };
+  try {
+    record = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as OutputsRecord;
+  } catch {
+    /* first build */
+  }
+  const known = record.files[dest];
+  let changed = true;
+  try {
+    const st = fs.statSync(dest);
+    changed = !(known && known.sha256 === meta.sha256 && known.size === st.size && known.mtimeMs === st.mtimeMs);
+  } catch {
+    changed = true;
+  }
+  if (changed) {
+    copyAtomic(cache.objectPath(node.key), dest);
+    const st = fs.statSync(dest);
+    record.files[dest] = { sha256: meta.sha256, size: st.size, mtimeMs: st.mtimeMs };
+    writeAtomic(recordFile, `${JSON.stringify(record)}\n`);
+  }
+  const out: OutputRecord = { path: dest, sha256: meta.sha256, bytes: meta.size };
+  emit({ type: 'output', output: out, changed });
+  return out;
+}

@@ -1,0 +1,19 @@
+/**
+ * Summing: adds a block of interleaved float32 frames into a float64 accumulator,
+ * scaled by a constant gain. Callers add inputs in a fixed order (start, id), so the
+ * floating-point sum, and so the output bytes, never depend on scheduling.
+ */
+export function addInto(acc: Float64Array, accFrame: number, src: Float32Array, frames: number, channels: number, gain: number): void {
+  const base = accFrame * channels;
+  const n = frames * channels;
+  if (gain === 1) {
+    for (let k = 0; k < n; k++) acc[base + k] += src[k];
+  } else {
+    for (let k = 0; k < n; k++) acc[base + k] += gain * src[k];
+  }
+}
+
+/** Converts the accumulator to float32 with a final gain. */
+export function toFloat32(acc: Float64Array, out: Float32Array, samples: number, gain: number): void {
+  for (let k = 0; k < samples; k++) out[k] = gain * acc[k];
+}
