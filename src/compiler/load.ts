@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Document, LineCounter, isMap, isSeq, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
 import type { DiagnosticSink, Loc } from './diagnostics.ts';
+import { closest, schema } from './validate-schema.ts';
 
 export interface LoadedFile {
   /** Absolute path. */
@@ -29,6 +30,7 @@ interface Origin {
 /** Top-level sections merged across includes: maps merge by key, lists concatenate in include order. */
 export const MAP_SECTIONS = ['sources', 'buses'] as const;
 export const LIST_SECTIONS = ['dialogue', 'sfx', 'foley', 'music'] as const;
+const SINGULAR: Record<string, string> = { sources: 'source', buses: 'bus' };
 /** Keys only the project file itself may hold. */
 const ROOT_ONLY = new Set(['project', 'master']);
 
@@ -44,6 +46,8 @@ export interface Loaded {
   locate(p: PathSeg[]): Loc;
   /** Location of the key of a map entry (for "unknown key" errors), falling back to the value. */
   locateKey(p: PathSeg[]): Loc;
+  /** The path inside the file that holds a merged entry: ['sfx', 7] may be ['sfx', 0] of an included file. */
+  localPath(p: PathSeg[]): PathSeg[];
   /** The file (absolute) that defined a merged entry: relative paths inside it resolve against its folder. */
   definingFile(section: string, key: PathSeg): string;
   lineOf(file: string, offset: number): { line: number; col: number } | undefined;
@@ -157,7 +161,10 @@ export function load(projectFile: string, { sink }: LoadOptions): Loaded | undef
         continue;
       }
       if (key === 'include') continue;
-      if ((MAP_SECTIONS as readonly string[]).includes(key) && isPlainObject(v)) {
+      const isMapSection = (MAP_SECTIONS as readonly string[]).includes(key);
+      const isListSection = (LIST_SECTIONS as readonly string[]).includes(key);
+      const rightType = (x: unknown) => (isMapSection ? isPlainObject(x) : Array.isArray(x));
+      if (isMapSection && isPlainObject(v) && (value[key] === undefined || isPlainObject(value[key]))) {
         const target = (value[key] ??= {}) as Record<string, unknown>;
         if (!topOrigin.has(key)) topOrigin.set(key, f);
         for (const k of Object.keys(v)) {
@@ -165,7 +172,7 @@ export function load(projectFile: string, { sink }: LoadOptions): Loaded | undef
           if (prev) {
             sink.error(
               'PA201',
-              `${key.replace(/s$/, '')} '${k}' is defined twice (first in ${prev.file.rel}:${lineOf(prev.file.rel, findRange(prev.file.doc, prev.docPath, true)[0])?.line ?? '?'})`,
+              `${SINGULAR[key]} '${k}' is defined twice (first in ${prev.file.rel}:${lineOf(prev.file.rel, findRange(prev.file.doc, prev.docPath, true)[0])?.line ?? '?'})`,
               { file: f.rel, range: findRange(f.doc, [key, k], true) },
             );
             continue;
@@ -173,7 +180,7 @@ export function load(projectFile: string, { sink }: LoadOptions): Loaded | undef
           target[k] = v[k];
           origins.set(`${key}\u0000${k}`, { file: f, docPath: [key, k] });
         }
-      } else if ((LIST_SECTIONS as readonly string[]).includes(key) && Array.isArray(v)) {
+      } else if (isListSection && Array.isArray(v) && (value[key] === undefined || Array.isArray(value[key]))) {
         const target = (value[key] ??= []) as unknown[];
         if (!topOrigin.has(key)) topOrigin.set(key, f);
         v.forEach((item, i) => {
@@ -184,20 +191,28 @@ export function load(projectFile: string, { sink }: LoadOptions): Loaded | undef
         if (f === projectLoaded) value[key] = v;
         else if (v !== 1) {
           // an included file may state its format version; it must agree with the loader
-          sink.error('PA105', `unsupported format version ${JSON.stringify(v)} (this postaudio reads version 1)`, {
+          sink.error('PA105', `unsupported format version ${JSON.stringify(v)}: this postaudio reads version 1`, {
             file: f.rel,
             range: findRange(f.doc, [key], false),
           });
         }
-      } else if (value[key] === undefined || !topOrigin.has(key)) {
-        // scalars, project, master, or a section of the wrong type (the schema reports the type)
+      } else if (value[key] === undefined) {
+        // scalars, project, master, unknown keys, or a section of the wrong type (the schema reports them)
         value[key] = v;
         topOrigin.set(key, f);
+      } else if (isMapSection || isListSection) {
+        // a section seen before with a different type: report the one of the wrong type here;
+        // when this one is right, the earlier one is wrong and the schema reports it there
+        if (!rightType(v)) {
+          sink.error('PA102', `'${key}' must be ${isMapSection ? 'a map' : 'a list'}`, {
+            file: f.rel,
+            range: findRange(f.doc, [key], false),
+          });
+        }
       } else {
-        sink.error('PA102', `'${key}' must be ${(MAP_SECTIONS as readonly string[]).includes(key) ? 'a map' : 'a list'}`, {
-          file: f.rel,
-          range: findRange(f.doc, [key], false),
-        });
+        // an unknown key seen in an earlier file too (the schema reports the first one)
+        const near = closest(key, Object.keys(schema.properties as object));
+        sink.error('PA103', `unknown key '${key}' in the project`, { file: f.rel, range: findRange(f.doc, [key], true) }, near ? `did you mean '${near}'?` : undefined);
       }
     }
 
@@ -260,6 +275,9 @@ export function load(projectFile: string, { sink }: LoadOptions): Loaded | undef
       const o = originOf(p);
       return { file: o.file.rel, range: findRange(o.file.doc, o.docPath, true) };
     },
+    localPath(p) {
+      return originOf(p).docPath;
+    },
     definingFile(section, key) {
       return originOf([section, key]).file.abs;
     },
@@ -274,7 +292,8 @@ export function load(projectFile: string, { sink }: LoadOptions): Loaded | undef
 export function confinementProblem(target: string, root: string, mediaRoots: string[]): string | undefined {
   const inside = (dir: string, p: string) => {
     const rel = path.relative(dir, p);
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+    // '..foo.wav' is a file inside the folder; only '..' itself or '../…' leaves it
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
   };
   const real = (p: string) => {
     try {

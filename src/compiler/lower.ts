@@ -45,7 +45,7 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
       { sha256: s.sha256, channels: s.channels, frames: s.frames, sampleRate: s.sampleRate },
       [],
       { file: s.rel, sha256: s.sha256.slice(0, 12) },
-      { file: s.abs, origin: origin(s.loc) },
+      { file: s.abs, origin: origin(s.loc), inline: true },
     );
   }
 
@@ -76,7 +76,7 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
         fade_in: `${secs(e.fadeIn.length)} ${e.fadeIn.curve}`,
         fade_out: `${secs(e.fadeOut.length)} ${e.fadeOut.curve}`,
       },
-      { origin: origin(e.loc) },
+      { origin: origin(e.loc), inline: true },
     );
   }
 
@@ -130,6 +130,7 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
       bits: p.master.bits,
       float: p.master.float,
       channelMask: CHANNEL_MASKS[p.master.layout],
+      length,
       bext: {
         description: p.title,
         originator: 'postaudio',

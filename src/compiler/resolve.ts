@@ -22,7 +22,7 @@ import {
 } from './model.ts';
 import { frameRate, parseTimecode, framesToSamples, type FrameRate } from './timecode.ts';
 import { dbToGain, durationToSamples, parseAs } from './units.ts';
-import { closest } from './validate-schema.ts';
+import { closest, where } from './validate-schema.ts';
 
 export interface FileHash {
   sha256: string;
@@ -77,7 +77,9 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
         return { id, loc, source: s };
       } catch (err) {
         if (err instanceof WavError) {
-          return { id, loc, error: { code: err.code, message: `source '${id}' (${rel}): ${err.message}`, hint: undefined } };
+          // the reader's messages start with the absolute path; the diagnostic names the file relative to the project
+          const why = err.message.startsWith(`${abs}: `) ? err.message.slice(abs.length + 2) : err.message;
+          return { id, loc, error: { code: err.code, message: `source '${id}' (${rel}): ${why}`, hint: undefined } };
         }
         return { id, loc, error: { code: 'PA301', message: `source '${id}' (${rel}) cannot be read: ${(err as Error).message}`, hint: undefined } };
       }
@@ -112,11 +114,20 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
     buses.set(id, { id, stem: (b.stem as string | undefined) ?? null, gain: gainOf(b.gain, ['buses', id, 'gain']), loc: at(['buses', id]) });
   }
 
+  /** "event 'd012': fade_in.length", "bus 'DX': gain": what a sound editor knows things by. */
+  function label(p: PathSeg[]): string {
+    if ((EVENT_LISTS as PathSeg[]).includes(p[0]) && typeof p[1] === 'number') {
+      return `event '${String(((v[p[0]] as Obj[])[p[1]] ?? {}).id)}': ${p.slice(2).join('.')}`;
+    }
+    if (p[0] === 'buses') return `bus '${String(p[1])}': ${p.slice(2).join('.')}`;
+    return where(loaded.localPath(p));
+  }
+
   function gainOf(raw: unknown, p: PathSeg[]): number {
     if (raw === undefined) return 1;
     const q = parseAs(raw as string, ['dB']);
     if ('error' in q) {
-      sink.error('PA106', `${p.join('.')}: ${q.error}`, at(p));
+      sink.error('PA106', `${label(p)}: ${q.error}`, at(p));
       return 1;
     }
     return dbToGain(q.value);
@@ -126,11 +137,11 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
     if (raw === 0) return 0;
     const q = parseAs(raw as string, ['s', 'f']);
     if ('error' in q) {
-      sink.error('PA106', `${p.join('.')}: ${q.error}`, at(p));
+      sink.error('PA106', `${label(p)}: ${q.error}`, at(p));
       return undefined;
     }
     if (q.value < 0) {
-      sink.error('PA106', `${p.join('.')}: a duration cannot be negative`, at(p));
+      sink.error('PA106', `${label(p)}: a duration cannot be negative`, at(p));
       return undefined;
     }
     return durationToSamples(q, sampleRate, rate);
@@ -150,11 +161,11 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
     if (typeof raw === 'number') return raw;
     const q = parseAs(raw as string, ['deg']);
     if ('error' in q) {
-      sink.error('PA106', `${p.join('.')}: ${q.error}`, at(p));
+      sink.error('PA106', `${label(p)}: ${q.error}`, at(p));
       return 0;
     }
     if (q.value < -30 || q.value > 30) {
-      sink.error('PA106', `${p.join('.')}: ${q.value} deg is outside the stereo image (-30 deg .. 30 deg)`, at(p));
+      sink.error('PA106', `${label(p)}: ${q.value} deg is outside the stereo image (-30 deg .. 30 deg)`, at(p));
       return 0;
     }
     return q.value / 30;
