@@ -23,6 +23,12 @@ export interface PlanNode {
   display: Record<string, string>;
   /** For source nodes: the absolute path to read. Not part of the key (the content hash is). */
   file?: string;
+  /**
+   * Computed on the fly by the node that reads it instead of being stored (a plain WAV
+   * decode, a clip's gain, fades and pan): cheaper to recompute than to write and read back.
+   * Not part of the key: it never changes the audio.
+   */
+  inline?: boolean;
   /** For deliverables: output file name inside the output folder. Not part of the key. */
   output?: string;
   /** Where in the project this node comes from, for messages. */

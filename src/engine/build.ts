@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Plan, PlanNode } from '../plan.ts';
+import type { ClipParams, InputRef } from '../renderers/inputs.ts';
 import { Cache, copyAtomic, writeAtomic } from './cache.ts';
 import type { BuildSummary, EventSink, OutputRecord } from './events.ts';
 import { InProcessRunner, WorkerPool, type Runner, type TaskFailure } from './pool.ts';
@@ -74,6 +75,16 @@ export async function runBuild(plan: Plan, opts: BuildOptions): Promise<BuildSum
     return p;
   };
 
+  /** How a renderer reads a node: its cache object, or the recipe to compute it inline. */
+  const refFor = (node: PlanNode): InputRef => {
+    if (!node.inline) return { type: 'object', path: cache.objectPath(node.key) };
+    if (node.kind === 'source') {
+      return { type: 'wav', path: node.file!, label: node.display.file, channels: node.params.channels as number, frames: node.params.frames as number };
+    }
+    if (node.kind === 'clip') return { type: 'clip', params: node.params as unknown as ClipParams, source: refFor(byId.get(node.inputs[0])!) };
+    throw new Error(`${node.id}: ${node.kind} nodes cannot be inline`);
+  };
+
   const make = async (node: PlanNode): Promise<boolean> => {
     if (await cache.has(node.key)) {
       available.add(node.id);
@@ -83,6 +94,15 @@ export async function runBuild(plan: Plan, opts: BuildOptions): Promise<BuildSum
     const inputs = node.inputs.map((i) => byId.get(i)!);
     const ok = await Promise.all(inputs.map(ensure));
     if (ok.some((x) => !x)) return false;
+    if (node.inline) {
+      // computed by its readers; record that this key is now part of the build
+      emit({ type: 'node-start', id: node.id, kind: node.kind, reason: whyRender(node, prev.nodes[node.id], keys) });
+      cache.commitInline(node.key, node.kind);
+      rendered++;
+      available.add(node.id);
+      emit({ type: 'node-done', id: node.id, kind: node.kind, cached: false, seconds: 0 });
+      return true;
+    }
     await slot();
     try {
       if (opts.signal?.aborted) throw new BuildCancelled();
@@ -90,10 +110,10 @@ export async function runBuild(plan: Plan, opts: BuildOptions): Promise<BuildSum
       const started = performance.now();
       const tmp = cache.tempPath(node.key);
       try {
-        await runner.run({ node, inputs: inputs.map((i) => cache.objectPath(i.key)), outPath: tmp }, (fraction) =>
+        await runner.run({ node, inputs: inputs.map(refFor), outPath: tmp, sampleRate: plan.sampleRate }, (fraction) =>
           emit({ type: 'node-progress', id: node.id, fraction }),
         );
-        await cache.commit(node.key, node.kind, tmp);
+        await cache.commit(node.key, node.kind, tmp, { hash: node.kind === 'deliverable' });
       } catch (err) {
         fs.rmSync(tmp, { force: true });
         throw err;
@@ -147,6 +167,7 @@ interface OutputsRecord {
 /** Copies a deliverable from the cache to the output folder (atomically), unless the file there is already it. */
 function materialize(cache: Cache, node: PlanNode, outDir: string, emit: EventSink): OutputRecord {
   const meta = cache.meta(node.key)!;
+  const sha256 = meta.sha256 ?? '';
   const dest = path.join(outDir, node.output!);
   const recordFile = path.join(cache.dir, 'outputs.json');
   let record: OutputsRecord = { version: 1, files: {} };
@@ -159,17 +180,17 @@ function materialize(cache: Cache, node: PlanNode, outDir: string, emit: EventSi
   let changed = true;
   try {
     const st = fs.statSync(dest);
-    changed = !(known && known.sha256 === meta.sha256 && known.size === st.size && known.mtimeMs === st.mtimeMs);
+    changed = !(known && known.sha256 === sha256 && known.size === st.size && known.mtimeMs === st.mtimeMs);
   } catch {
     changed = true;
   }
   if (changed) {
     copyAtomic(cache.objectPath(node.key), dest);
     const st = fs.statSync(dest);
-    record.files[dest] = { sha256: meta.sha256, size: st.size, mtimeMs: st.mtimeMs };
+    record.files[dest] = { sha256, size: st.size, mtimeMs: st.mtimeMs };
     writeAtomic(recordFile, `${JSON.stringify(record)}\n`);
   }
-  const out: OutputRecord = { path: dest, sha256: meta.sha256, bytes: meta.size };
+  const out: OutputRecord = { path: dest, sha256, bytes: meta.size };
   emit({ type: 'output', output: out, changed });
   return out;
 }

@@ -1,28 +1,37 @@
 /**
  * The content-addressed cache. An entry is an object file named by its node key plus
- * a small meta file holding the object's size and SHA-256. Entries are immutable and
- * written atomically (temp file in the same folder, then rename), object first, meta
- * last, so an entry without meta is incomplete. A truncated or corrupt object fails
- * verification and is rendered again, never used.
+ * a small meta file (size, file identity, and for deliverables the SHA-256). Entries are
+ * immutable and written atomically (temp file in the same folder, then rename), object
+ * first, meta last, so an entry without meta is incomplete. A truncated object (size),
+ * a touched one (identity) or a damaged one (audio objects also check their own segment
+ * table) is rendered again, never used. Hashing every intermediate object would cost more
+ * than rendering it on this class of disk, so only deliverables are hashed.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
 
 export interface EntryMeta {
   version: number;
   key: string;
   kind: string;
+  /** An inline node: nothing is stored, the entry only records that its key was built. */
+  inline?: boolean;
   size: number;
-  sha256: string;
+  /** Identity of the object file when it was committed: a changed stamp means it was touched. */
+  stamp: string;
+  /** Content hash, kept for deliverables (reported and verified); intermediates skip it. */
+  sha256?: string;
+}
+
+function stampOf(st: fs.Stats): string {
+  return `${st.size}:${st.mtimeMs}:${st.ino}`;
 }
 
 export class Cache {
   readonly objects: string;
-  /** Entries verified by this process, by key → "size:mtimeMs:ino" (a stat shortcut for watch mode). */
-  private verified = new Map<string, string>();
 
   constructor(readonly dir: string) {
     this.objects = path.join(dir, 'objects');
@@ -39,7 +48,7 @@ export class Cache {
       current = undefined;
     }
     if (current !== String(CACHE_VERSION)) {
-      if (current !== undefined) fs.rmSync(this.objects, { recursive: true, force: true });
+      fs.rmSync(this.objects, { recursive: true, force: true });
       fs.mkdirSync(this.dir, { recursive: true });
       writeAtomic(marker, `${CACHE_VERSION}\n`);
     }
@@ -70,49 +79,57 @@ export class Cache {
     }
   }
 
-  /** True when a complete, intact entry exists. A damaged entry is removed. */
+  /**
+   * True when a complete, intact entry exists. The object must have the size and file
+   * identity it had when committed; a deliverable whose identity changed is re-hashed and
+   * kept if its content still matches. Anything else is removed and rendered again.
+   */
   async has(key: string): Promise<boolean> {
     const meta = this.meta(key);
     if (!meta) return false;
+    if (meta.inline) return true;
     const obj = this.objectPath(key);
     let st: fs.Stats;
     try {
       st = fs.statSync(obj);
     } catch {
-      return false;
-    }
-    const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
-    if (this.verified.get(key) === stamp) return true;
-    if (st.size !== meta.size || (await hashFile(obj)) !== meta.sha256) {
       this.remove(key);
       return false;
     }
-    this.verified.set(key, stamp);
-    return true;
+    if (st.size === meta.size && stampOf(st) === meta.stamp) return true;
+    if (st.size === meta.size && meta.sha256 && (await hashFile(obj)) === meta.sha256) {
+      writeAtomic(this.metaPath(key), `${JSON.stringify({ ...meta, stamp: stampOf(st) })}\n`);
+      return true;
+    }
+    this.remove(key);
+    return false;
   }
 
   /** Moves a rendered temp file into place and records its meta. */
-  async commit(key: string, kind: string, tmp: string): Promise<EntryMeta> {
-    const size = fs.statSync(tmp).size;
-    const sha256 = await hashFile(tmp);
+  async commit(key: string, kind: string, tmp: string, { hash = false } = {}): Promise<EntryMeta> {
+    const sha256 = hash ? await hashFile(tmp) : undefined;
     const obj = this.objectPath(key);
     fs.renameSync(tmp, obj);
-    const meta: EntryMeta = { version: CACHE_VERSION, key, kind, size, sha256 };
-    writeAtomic(this.metaPath(key), `${JSON.stringify(meta)}\n`);
     const st = fs.statSync(obj);
-    this.verified.set(key, `${st.size}:${st.mtimeMs}:${st.ino}`);
+    const meta: EntryMeta = { version: CACHE_VERSION, key, kind, size: st.size, stamp: stampOf(st), ...(sha256 ? { sha256 } : {}) };
+    writeAtomic(this.metaPath(key), `${JSON.stringify(meta)}\n`);
     return meta;
   }
 
+  /** Records an inline node's key as built (nothing is stored). */
+  commitInline(key: string, kind: string): void {
+    const meta: EntryMeta = { version: CACHE_VERSION, key, kind, inline: true, size: 0, stamp: '' };
+    fs.mkdirSync(path.dirname(this.metaPath(key)), { recursive: true });
+    writeAtomic(this.metaPath(key), `${JSON.stringify(meta)}\n`);
+  }
+
   remove(key: string): void {
-    this.verified.delete(key);
     fs.rmSync(this.metaPath(key), { force: true });
     fs.rmSync(this.objectPath(key), { force: true });
   }
 
   /** Deletes every entry (the UI's "clear cache"). */
   clear(): void {
-    this.verified.clear();
     fs.rmSync(this.objects, { recursive: true, force: true });
     fs.mkdirSync(this.objects, { recursive: true });
   }

@@ -1,53 +1,27 @@
-/** clip: a source range with gain, fades and pan, mapped to the master layout. */
-import { ObjectReader, ObjectWriter } from '../io/audio-object.ts';
-import { applyEnvelopeAndMatrix, type Envelope } from './dsp/fade.ts';
-import { panMatrix } from './dsp/pan.ts';
+/** clip: a source range with gain, fades and pan, mapped to the master layout (materialised when it carries processing). */
+import { ObjectWriter } from '../io/audio-object.ts';
+import { clipInput, openInput, type ClipParams } from './inputs.ts';
 import { BLOCK, type Progress, type RenderResult, type RenderTask } from './types.ts';
-
-interface ClipParams {
-  in: number;
-  out: number;
-  gain: number;
-  pan: number;
-  fadeIn: { length: number; curve: 'linear' | 'equal-power' };
-  fadeOut: { length: number; curve: 'linear' | 'equal-power' };
-  srcChannels: number;
-  channels: number;
-}
 
 export function renderClip(task: RenderTask, progress: Progress, block = BLOCK): RenderResult {
   const p = task.node.params as unknown as ClipParams;
-  const src = ObjectReader.open(task.inputs[0]);
-  const inCh = src.header.channels;
-  const outCh = p.channels;
-  const length = p.out - p.in;
-  const env: Envelope = {
-    gain: p.gain,
-    length,
-    fadeIn: p.fadeIn.length,
-    fadeInCurve: p.fadeIn.curve,
-    fadeOut: p.fadeOut.length,
-    fadeOutCurve: p.fadeOut.curve,
-  };
-  const matrix = panMatrix(p.pan, inCh, outCh);
-  const inBuf = new Float32Array(block * inCh);
-  const outBuf = new Float32Array(block * outCh);
-  const out = new ObjectWriter(task.outPath, outCh, src.header.sampleRate, 0);
+  const clip = clipInput(p, openInput(task.inputs[0], block), block);
+  const out = new ObjectWriter(task.outPath, clip.channels, task.sampleRate, 0, clip.frames);
+  const buf = new Float32Array(block * clip.channels);
   try {
-    for (let pos = 0; pos < length; pos += block) {
-      const n = Math.min(block, length - pos);
-      const got = src.read(p.in + pos, n, inBuf);
-      if (got < n) inBuf.fill(0, got * inCh, n * inCh);
-      applyEnvelopeAndMatrix(inBuf, inCh, outBuf, outCh, matrix, env, pos, n);
-      out.write(outBuf, n);
-      progress((pos + n) / length);
+    out.begin(0);
+    for (let pos = 0; pos < clip.frames; pos += block) {
+      const n = Math.min(block, clip.frames - pos);
+      clip.read(pos, n, buf);
+      out.write(buf, n);
+      progress((pos + n) / clip.frames);
     }
+    out.close();
   } catch (err) {
-    out.abort(task.outPath);
-    src.close();
+    out.abort();
     throw err;
+  } finally {
+    clip.close();
   }
-  src.close();
-  out.close();
-  return { frames: length, channels: outCh };
+  return { frames: clip.frames, channels: clip.channels };
 }

@@ -1,11 +1,13 @@
 /**
- * bus and master: place input objects on the timeline and sum them block by block.
- * Only the inputs live in a block are read (an interval sweep over the placements,
- * which are sorted by start), so cost follows the audio present, not the span, and
- * memory follows the block size and the number of overlapping inputs.
+ * bus and master: place inputs on the timeline and sum them block by block.
+ * Only the inputs live in a block are opened and read (an interval sweep over the
+ * placements, sorted by start), and only the live parts of the span are written, so
+ * cost follows the audio present rather than the length of the timeline, and memory
+ * follows the block size and the number of overlapping inputs.
  */
-import { ObjectReader, ObjectWriter } from '../io/audio-object.ts';
+import { ObjectWriter } from '../io/audio-object.ts';
 import { addInto, toFloat32 } from './dsp/mix.ts';
+import { liveRanges, mergeRanges, openInput, type BlockReader } from './inputs.ts';
 import { BLOCK, type Progress, type RenderResult, type RenderTask } from './types.ts';
 
 interface Placement {
@@ -16,6 +18,7 @@ interface MixParams {
   gain: number;
   channels: number;
   sampleRate: number;
+  /** Sorted by (start, id); the summation order. */
   placements: Placement[];
   start: number;
   length: number;
@@ -24,50 +27,65 @@ interface MixParams {
 export function renderMix(task: RenderTask, progress: Progress, block = BLOCK): RenderResult {
   const p = task.node.params as unknown as MixParams;
   const ch = p.channels;
-  const order = p.placements.map((_, i) => i); // inputs are already in (start, id) order
+  const pl = p.placements;
+
+  // Live parts of the output span: the union of each input's live ranges where it is placed.
+  const ranges: [number, number][] = [];
+  pl.forEach((x, i) => {
+    for (const [a, b] of liveRanges(task.inputs[i])) {
+      const lo = Math.max(x.start + a, x.start);
+      const hi = Math.min(x.start + b, x.start + x.length);
+      if (hi > lo) ranges.push([lo - p.start, hi - p.start]);
+    }
+  });
+  const segments = mergeRanges(ranges);
+  const liveTotal = segments.reduce((s, [a, b]) => s + (b - a), 0);
+
   const acc = new Float64Array(block * ch);
   const tmp = new Float32Array(block * ch);
   const outBuf = new Float32Array(block * ch);
-  const out = { writer: undefined as ObjectWriter | undefined };
-  const open = new Map<number, ObjectReader>();
-  let next = 0; // next placement (by order) not yet opened
+  const out = new ObjectWriter(task.outPath, ch, p.sampleRate, p.start, p.length);
+  const open = new Map<number, BlockReader>(); // insertion order = placement order
+  let next = 0;
+  let done = 0;
   try {
-    for (let pos = 0; pos < p.length; pos += block) {
-      const n = Math.min(block, p.length - pos);
-      const t0 = p.start + pos;
-      const t1 = t0 + n;
-      acc.fill(0, 0, n * ch);
-      // open placements that begin before this block ends
-      while (next < order.length && p.placements[order[next]].start < t1) {
-        const idx = order[next++];
-        const r = ObjectReader.open(task.inputs[idx]);
-        open.set(idx, r);
-      }
-      // add live placements in placement order (Map keeps insertion order = placement order)
-      for (const [idx, r] of open) {
-        const pl = p.placements[idx];
-        const from = Math.max(t0, pl.start);
-        const to = Math.min(t1, pl.start + pl.length);
-        if (to > from) {
-          const got = r.read(from - pl.start, to - from, tmp);
-          addInto(acc, from - t0, tmp, got, ch, 1);
+    for (const [segStart, segEnd] of segments) {
+      out.begin(segStart);
+      for (let pos = segStart; pos < segEnd; pos += block) {
+        const n = Math.min(block, segEnd - pos);
+        const t0 = p.start + pos;
+        const t1 = t0 + n;
+        acc.fill(0, 0, n * ch);
+        while (next < pl.length && pl[next].start < t1) {
+          if (pl[next].start + pl[next].length > t0) open.set(next, openInput(task.inputs[next], block));
+          next++;
         }
-        if (pl.start + pl.length <= t1) {
-          r.close();
-          open.delete(idx);
+        for (const [idx, r] of open) {
+          const x = pl[idx];
+          const from = Math.max(t0, x.start);
+          const to = Math.min(t1, x.start + x.length);
+          if (to > from) {
+            r.read(from - x.start, to - from, tmp);
+            addInto(acc, from - t0, tmp, to - from, ch, 1);
+          }
+          if (x.start + x.length <= t1) {
+            r.close();
+            open.delete(idx);
+          }
         }
+        toFloat32(acc, outBuf, n * ch, p.gain);
+        out.write(outBuf, n);
+        done += n;
+        progress(done / Math.max(1, liveTotal));
       }
-      toFloat32(acc, outBuf, n * ch, p.gain);
-      if (!out.writer) out.writer = new ObjectWriter(task.outPath, ch, p.sampleRate, p.start);
-      out.writer.write(outBuf, n);
-      progress((pos + n) / p.length);
+      out.end();
     }
+    out.close();
   } catch (err) {
-    for (const r of open.values()) r.close();
-    out.writer?.abort(task.outPath);
+    out.abort();
     throw err;
+  } finally {
+    for (const r of open.values()) r.close();
   }
-  for (const r of open.values()) r.close();
-  (out.writer ?? new ObjectWriter(task.outPath, ch, p.sampleRate, p.start)).close();
   return { frames: p.length, channels: ch };
 }

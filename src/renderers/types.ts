@@ -1,12 +1,14 @@
 import type { PlanNode } from '../plan.ts';
+import type { InputRef } from './inputs.ts';
 
-/** Everything a renderer needs: the node, where its inputs' objects are, and where to write. */
+/** Everything a renderer needs: the node, how to read its inputs, and where to write. */
 export interface RenderTask {
   node: PlanNode;
-  /** Cache paths of the input objects, in node.inputs order. */
-  inputs: string[];
+  /** The node's inputs in node.inputs order: cache objects or inline recipes. */
+  inputs: InputRef[];
   /** A temporary path in the cache folder; the engine renames it into place. */
   outPath: string;
+  sampleRate: number;
 }
 
 export interface RenderResult {
@@ -21,7 +23,10 @@ export const BLOCK = 65536;
 
 /** A render error with a stable code, reported as a diagnostic against the node. */
 export class RenderError extends Error {
-  constructor(public readonly code: string, message: string) {
+  constructor(
+    public readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'RenderError';
   }
