@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     const src = proj.sources.get(e.source)!;
     args.push('-i', src.abs);
     const delayMs = (e.start / proj.sampleRate) * 1000;
-    const theta = ((e.pan + 1) * Math.PI) / 4;
+    const theta = ((e.azimuth / 30 + 1) * Math.PI) / 4;
     filters.push(
       `[${i}]atrim=start_sample=${e.in}:end_sample=${e.out},asetpts=PTS-STARTPTS,volume=${e.gain.toFixed(6)},pan=stereo|c0=${Math.cos(theta).toFixed(6)}*c0|c1=${Math.sin(theta).toFixed(6)}*c0,adelay=${delayMs.toFixed(3)}:all=1[a${i}]`,
     );

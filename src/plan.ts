@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 
-export type NodeKind = 'source' | 'clip' | 'bus' | 'master' | 'deliverable';
-export const STAGES: NodeKind[] = ['source', 'clip', 'bus', 'master', 'deliverable'];
+export type NodeKind = 'source' | 'clip' | 'bus' | 'stem' | 'master' | 'loudness' | 'deliverable' | 'qc' | 'report';
+/** Stages in pipeline order (for grouping in the UI and in `plan`). */
+export const STAGES: NodeKind[] = ['source', 'clip', 'bus', 'stem', 'master', 'loudness', 'deliverable', 'qc', 'report'];
 
 export interface PlanNode {
   /** Stable, human id: "clip:d001", "bus:DX", "master", "deliverable:mix.wav". */
@@ -31,6 +32,8 @@ export interface PlanNode {
   inline?: boolean;
   /** For deliverables: output file name inside the output folder. Not part of the key. */
   output?: string;
+  /** For reports: the node writes a bundle of files into the output folder. */
+  bundle?: boolean;
   /** Where in the project this node comes from, for messages. */
   origin?: { file: string; line?: number };
 }

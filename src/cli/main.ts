@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../compiler/diagnostics.ts';
 import { buildCommand, planCommand, validateCommand } from './commands.ts';
+import { measureCommand } from './commands/measure.ts';
 import { EXIT_PROJECT, EXIT_USAGE, defaultIo, type Io } from './context.ts';
 
 const require = createRequire(import.meta.url);
@@ -53,6 +54,16 @@ export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<nu
     .option('-v, --verbose', 'also list cached nodes')
     .action(async (project: string, opts) => {
       code = await buildCommand(io(color()), project, opts);
+    });
+
+  program
+    .command('measure')
+    .description('measure WAV files: integrated loudness, loudness range, momentary/short-term maxima, true and sample peaks')
+    .argument('<files...>', 'WAV/BWF files')
+    .option('--json', 'one JSON object per file')
+    .option('--plot <file.svg>', 'draw loudness over time as SVG (a folder when measuring several files)')
+    .action(async (files: string[], opts) => {
+      code = await measureCommand(io(color()), files, opts);
     });
 
   try {

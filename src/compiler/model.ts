@@ -3,6 +3,7 @@
  * every reference checked. Nothing after `resolve` parses a string.
  */
 import type { Loc } from './diagnostics.ts';
+import type { ResolvedTarget } from './targets.ts';
 import type { FrameRate } from './timecode.ts';
 
 export type FadeCurve = 'linear' | 'equal-power';
@@ -12,8 +13,8 @@ export interface Fade {
   curve: FadeCurve;
 }
 
-export type Layout = 'mono' | 'stereo';
-export const LAYOUT_CHANNELS: Record<Layout, number> = { mono: 1, stereo: 2 };
+export type Layout = 'mono' | 'stereo' | 'LCR' | '5.1' | '7.1';
+export const LAYOUT_CHANNELS: Record<Layout, number> = { mono: 1, stereo: 2, LCR: 3, '5.1': 6, '7.1': 8 };
 
 export interface ResolvedSource {
   id: string;
@@ -42,8 +43,12 @@ export interface ResolvedEvent {
   in: number;
   out: number;
   gain: number;
-  /** -1 (left) .. 1 (right). */
-  pan: number;
+  /** Degrees: 0 centre, −30 left speaker, +30 right, ±110 surrounds (positive = right). */
+  azimuth: number;
+  /** Linear send to the LFE channel. */
+  lfe: number;
+  /** 0 = point source, 1 = spread over every full-range speaker. */
+  divergence: number;
   fadeIn: Fade;
   fadeOut: Fade;
   bus: string;
@@ -57,12 +62,23 @@ export interface ResolvedBus {
   loc: Loc;
 }
 
+export interface ResolvedDeliverable {
+  name: string;
+  file: string;
+  layout: Layout;
+  channels: number;
+  downmix: 'loro' | 'ltrt';
+  bits: 16 | 24 | 32;
+  float: boolean;
+  target: ResolvedTarget | null;
+  limiter: boolean;
+  loc: Loc;
+}
+
 export interface ResolvedMaster {
   layout: Layout;
   channels: number;
-  file: string;
-  bits: 16 | 24 | 32;
-  float: boolean;
+  deliverables: ResolvedDeliverable[];
   loc: Loc;
 }
 

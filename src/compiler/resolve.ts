@@ -23,6 +23,7 @@ import {
 import { frameRate, parseTimecode, framesToSamples, type FrameRate } from './timecode.ts';
 import { dbToGain, durationToSamples, parseAs } from './units.ts';
 import { closest, where } from './validate-schema.ts';
+import { resolveMaster } from './resolve-master.ts';
 
 export interface FileHash {
   sha256: string;
@@ -156,19 +157,20 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
     return { length: durationOf(raw, p) ?? 0, curve: 'linear' };
   }
 
-  function panOf(raw: unknown, p: PathSeg[]): number {
+  /** Pan as an azimuth in degrees; a number −1..1 spans the front pair (±30°). */
+  function azimuthOf(raw: unknown, p: PathSeg[]): number {
     if (raw === undefined) return 0;
-    if (typeof raw === 'number') return raw;
+    if (typeof raw === 'number') return raw * 30;
     const q = parseAs(raw as string, ['deg']);
     if ('error' in q) {
       sink.error('PA106', `${label(p)}: ${q.error}`, at(p));
       return 0;
     }
-    if (q.value < -30 || q.value > 30) {
-      sink.error('PA106', `${label(p)}: ${q.value} deg is outside the stereo image (-30 deg .. 30 deg)`, at(p));
+    if (q.value < -180 || q.value > 180) {
+      sink.error('PA106', `${label(p)}: ${q.value} deg is not an azimuth (-180 deg .. 180 deg)`, at(p));
       return 0;
     }
-    return q.value / 30;
+    return q.value;
   }
 
   // ---- events
@@ -221,7 +223,9 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
       const outS = e.out === undefined ? src?.frames : durationOf(e.out, [...p, 'out']);
       if (inS === undefined || (e.out !== undefined && outS === undefined)) ok = false;
       const gain = gainOf(e.gain, [...p, 'gain']);
-      const pan = panOf(e.pan, [...p, 'pan']);
+      const azimuth = azimuthOf(e.pan, [...p, 'pan']);
+      const lfe = e.lfe === undefined ? 0 : gainOf(e.lfe, [...p, 'lfe']);
+      const divergence = (e.divergence as number | undefined) ?? 0;
       const fadeIn = fadeOf(e.fade_in, [...p, 'fade_in']);
       const fadeOut = fadeOf(e.fade_out, [...p, 'fade_out']);
 
@@ -242,23 +246,14 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
         }
       }
       if (ok && src && inS !== undefined && outS !== undefined) {
-        events.push({ id, list, source: sourceId, start, in: inS, out: outS, gain, pan, fadeIn, fadeOut, bus: busId, loc });
+        events.push({ id, list, source: sourceId, start, in: inS, out: outS, gain, azimuth, lfe, divergence, fadeIn, fadeOut, bus: busId, loc });
       }
     });
   }
 
   // ---- master
-  const m = v.master as Obj;
-  const layout = m.layout as Layout;
-  const bitsRaw = m.bits ?? 24;
-  const master: ResolvedMaster = {
-    layout,
-    channels: LAYOUT_CHANNELS[layout],
-    file: String(m.file),
-    bits: bitsRaw === '32f' ? 32 : (bitsRaw as 16 | 24),
-    float: bitsRaw === '32f',
-    loc: at(['master']),
-  };
+  const hasDialogue = [...buses.values()].some((b) => b.stem === 'dialogue');
+  const master = resolveMaster(v.master as Obj, sink, at, hasDialogue);
   if (events.length === 0 && !sink.hasErrors) {
     sink.error('PA209', 'the project has no events: there is nothing to render', at([]), 'add events under dialogue:, sfx:, foley: or music:');
   }

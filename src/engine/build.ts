@@ -6,8 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Plan, PlanNode } from '../plan.ts';
+import { sha256Hex, type Plan, type PlanNode } from '../plan.ts';
+import type { Bundle } from '../renderers/report.ts';
 import type { ClipParams, InputRef } from '../renderers/inputs.ts';
+import type { MixParams } from '../renderers/mix-reader.ts';
 import { Cache, copyAtomic, writeAtomic } from './cache.ts';
 import type { BuildSummary, EventSink, OutputRecord } from './events.ts';
 import { InProcessRunner, WorkerPool, type Runner, type TaskFailure } from './pool.ts';
@@ -23,6 +25,8 @@ export interface BuildOptions {
   /** A runner to reuse across builds (watch mode); otherwise one is made and closed. */
   runner?: Runner;
   trigger?: string;
+  /** Keep going when a QC check fails: its diagnostics become warnings. */
+  allowQcFail?: boolean;
 }
 
 export class BuildCancelled extends Error {
@@ -77,11 +81,19 @@ export async function runBuild(plan: Plan, opts: BuildOptions): Promise<BuildSum
 
   /** How a renderer reads a node: its cache object, or the recipe to compute it inline. */
   const refFor = (node: PlanNode): InputRef => {
+    if (node.kind === 'loudness' || node.kind === 'qc') return { type: 'json', path: cache.objectPath(node.key) };
+    if (node.kind === 'deliverable') {
+      const p = node.params as { channels: number; length: number };
+      return { type: 'wav', path: cache.objectPath(node.key), label: node.id, channels: p.channels, frames: p.length };
+    }
     if (!node.inline) return { type: 'object', path: cache.objectPath(node.key) };
     if (node.kind === 'source') {
       return { type: 'wav', path: node.file!, label: node.display.file, channels: node.params.channels as number, frames: node.params.frames as number };
     }
     if (node.kind === 'clip') return { type: 'clip', params: node.params as unknown as ClipParams, source: refFor(byId.get(node.inputs[0])!) };
+    if (node.kind === 'bus' || node.kind === 'stem' || node.kind === 'master') {
+      return { type: 'mix', params: node.params as unknown as MixParams, inputs: node.inputs.map((i) => refFor(byId.get(i)!)) };
+    }
     throw new Error(`${node.id}: ${node.kind} nodes cannot be inline`);
   };
 
@@ -96,11 +108,11 @@ export async function runBuild(plan: Plan, opts: BuildOptions): Promise<BuildSum
     if (ok.some((x) => !x)) return false;
     if (node.inline) {
       // computed by its readers; record that this key is now part of the build
-      emit({ type: 'node-start', id: node.id, kind: node.kind, reason: whyRender(node, prev.nodes[node.id], keys) });
+      emit({ type: 'node-start', id: node.id, kind: node.kind, reason: whyRender(node, prev.nodes[node.id], keys), inline: true });
       cache.commitInline(node.key, node.kind);
       rendered++;
       available.add(node.id);
-      emit({ type: 'node-done', id: node.id, kind: node.kind, cached: false, seconds: 0 });
+      emit({ type: 'node-done', id: node.id, kind: node.kind, cached: false, seconds: 0, inline: true });
       return true;
     }
     await slot();
@@ -133,13 +145,21 @@ export async function runBuild(plan: Plan, opts: BuildOptions): Promise<BuildSum
     }
   };
 
-  const deliverables = plan.nodes.filter((n) => n.kind === 'deliverable');
+  const finals = plan.nodes.filter((n) => n.output || n.bundle);
   const outputs: OutputRecord[] = [];
+  let reportErrors = 0;
   try {
-    const results = await Promise.all(deliverables.map(ensure));
+    const results = await Promise.all(finals.map(ensure));
     // Outputs are written in plan order once everything rendered; a failed build leaves the last good files alone.
     if (results.every(Boolean)) {
-      for (const d of deliverables) outputs.push(materialize(cache, d, opts.outDir, emit));
+      for (const d of finals) {
+        if (d.output) outputs.push(materialize(cache, d, opts.outDir, emit));
+        else {
+          const r = materializeBundle(cache, d, opts.outDir, byId, emit, Boolean(opts.allowQcFail));
+          outputs.push(...r.outputs);
+          reportErrors += r.errors;
+        }
+      }
     }
   } finally {
     if (!opts.runner) await runner.close();
@@ -148,7 +168,7 @@ export async function runBuild(plan: Plan, opts: BuildOptions): Promise<BuildSum
 
   const summary: BuildSummary = {
     type: 'summary',
-    ok: failed === 0,
+    ok: failed === 0 && reportErrors === 0,
     rendered,
     cached: plan.nodes.length - rendered - failed,
     failed,
@@ -157,6 +177,34 @@ export async function runBuild(plan: Plan, opts: BuildOptions): Promise<BuildSum
   };
   emit(summary);
   return summary;
+}
+
+/** Writes a report's files into the output folder and emits its diagnostics, located at the nodes they concern. */
+function materializeBundle(cache: Cache, node: PlanNode, outDir: string, byId: Map<string, PlanNode>, emit: EventSink, allowFail: boolean): { outputs: OutputRecord[]; errors: number } {
+  const bundle = JSON.parse(fs.readFileSync(cache.objectPath(node.key), 'utf8')) as Bundle;
+  const outputs: OutputRecord[] = [];
+  for (const name of Object.keys(bundle.files).sort()) {
+    const dest = path.join(outDir, name);
+    const data = bundle.files[name];
+    let same = false;
+    try {
+      same = fs.readFileSync(dest, 'utf8') === data;
+    } catch {
+      same = false;
+    }
+    if (!same) writeAtomic(dest, data);
+    const out: OutputRecord = { path: dest, sha256: sha256Hex(data), bytes: Buffer.byteLength(data) };
+    emit({ type: 'output', output: out, changed: !same });
+    outputs.push(out);
+  }
+  let errors = 0;
+  for (const d of bundle.diagnostics) {
+    const at = byId.get(d.node)?.origin;
+    const severity = d.severity === 'error' && !allowFail ? 'error' : 'warning';
+    if (severity === 'error') errors++;
+    emit({ type: 'diagnostic', diagnostic: { code: d.code, severity, message: d.message, ...(at ? { file: at.file, line: at.line, col: 1 } : {}) } });
+  }
+  return { outputs, errors };
 }
 
 interface OutputsRecord {

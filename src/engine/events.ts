@@ -24,9 +24,9 @@ export interface BuildSummary {
 
 export type EngineEvent =
   | { type: 'build-start'; title: string; nodes: { id: string; kind: NodeKind }[]; jobs: number; trigger?: string }
-  | { type: 'node-start'; id: string; kind: NodeKind; reason: string }
+  | { type: 'node-start'; id: string; kind: NodeKind; reason: string; inline?: boolean }
   | { type: 'node-progress'; id: string; fraction: number }
-  | { type: 'node-done'; id: string; kind: NodeKind; cached: boolean; seconds: number }
+  | { type: 'node-done'; id: string; kind: NodeKind; cached: boolean; seconds: number; inline?: boolean }
   | { type: 'node-failed'; id: string; kind: NodeKind; code: string; message: string; origin?: { file: string; line?: number } }
   | { type: 'diagnostic'; diagnostic: Diagnostic }
   | { type: 'output'; output: OutputRecord; changed: boolean }

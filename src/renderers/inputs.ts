@@ -5,17 +5,25 @@
  * float object costs far more than recomputing a gain ramp. Both kinds are read through
  * one interface, so a renderer does not care which it got.
  */
+import fs from 'node:fs';
 import { WavReader } from '../io/index.ts';
 import { ObjectReader } from '../io/audio-object.ts';
 import { applyEnvelopeAndMatrix, type Envelope } from './dsp/fade.ts';
-import { panMatrix } from './dsp/pan.ts';
+import type { LayoutName } from './dsp/layouts.ts';
+import { panMatrixForLayout } from './dsp/pan.ts';
+import { mixInput, mixLive, type MixParams } from './mix-reader.ts';
 import { RenderError } from './types.ts';
 
 export interface ClipParams {
   in: number;
   out: number;
   gain: number;
-  pan: number;
+  /** Degrees, positive to the right. */
+  azimuth: number;
+  /** Linear LFE send. */
+  lfe: number;
+  divergence: number;
+  layout: LayoutName;
   fadeIn: { length: number; curve: 'linear' | 'equal-power' };
   fadeOut: { length: number; curve: 'linear' | 'equal-power' };
   srcChannels: number;
@@ -24,6 +32,8 @@ export interface ClipParams {
 
 export type InputRef =
   | { type: 'object'; path: string }
+  | { type: 'mix'; params: MixParams; inputs: InputRef[] }
+  | { type: 'json'; path: string }
   | { type: 'wav'; path: string; label: string; channels: number; frames: number }
   | { type: 'clip'; params: ClipParams; source: InputRef };
 
@@ -47,6 +57,10 @@ export function openInput(ref: InputRef, maxBlock: number): BlockReader {
       return wavInput(ref.path, ref.label, ref.channels, ref.frames);
     case 'clip':
       return clipInput(ref.params, openInput(ref.source, maxBlock), maxBlock);
+    case 'mix':
+      return mixInput(ref.params, ref.inputs, maxBlock);
+    case 'json':
+      throw new RenderError('PA900', `${ref.path} is a data object, not audio`);
   }
 }
 
@@ -96,7 +110,7 @@ export function clipInput(p: ClipParams, src: BlockReader, maxBlock: number): Bl
     fadeOut: p.fadeOut.length,
     fadeOutCurve: p.fadeOut.curve,
   };
-  const matrix = panMatrix(p.pan, inCh, p.channels);
+  const matrix = panMatrixForLayout(inCh, p.layout, p.azimuth, { lfeSend: p.lfe, divergence: p.divergence });
   let inBuf = new Float32Array(maxBlock * inCh);
   return {
     channels: p.channels,
@@ -122,6 +136,10 @@ export function liveRanges(ref: InputRef): [number, number][] {
       return [[0, ref.params.out - ref.params.in]];
     case 'wav':
       return [[0, ref.frames]];
+    case 'mix':
+      return mixLive(ref.params, ref.inputs);
+    case 'json':
+      return [];
     case 'object': {
       const r = objectInput(ref.path);
       const live = r.live();
@@ -141,4 +159,10 @@ export function mergeRanges(ranges: [number, number][]): [number, number][] {
     else out.push([a, b]);
   }
   return out;
+}
+
+/** Reads a JSON data object (loudness analysis, QC results). */
+export function readJson<T>(ref: InputRef): T {
+  if (ref.type !== 'json') throw new RenderError('PA900', 'expected a data object');
+  return JSON.parse(fs.readFileSync(ref.path, 'utf8')) as T;
 }

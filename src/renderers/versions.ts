@@ -7,8 +7,12 @@ export const KIND_VERSIONS = {
   source: 1,
   clip: 1,
   bus: 1,
+  stem: 1,
   master: 1,
-  deliverable: 1,
+  loudness: 1,
+  deliverable: 2,
+  qc: 1,
+  report: 1,
 } as const;
 
 /** Written into deliverables (BWF coding history) and into postaudio.lock. */

@@ -33,7 +33,7 @@ describe('postaudio validate', () => {
   it('exits 0 for a valid project and says so on stdout', async () => {
     const dir = makeProject({ 'postaudio.yaml': VALID_YAML, 'tone.wav': wav() });
     const r = await validate(['.'], dir);
-    expect(r).toEqual({ code: 0, out: 'ok: postaudio.yaml is valid (1 events, 5 render nodes)', err: '' });
+    expect(r).toEqual({ code: 0, out: 'ok: postaudio.yaml is valid (1 events, 7 render nodes)', err: '' });
   });
 
   it('exits 1 for project errors, with every diagnostic and a count on stderr', async () => {
@@ -124,7 +124,7 @@ describe('postaudio validate', () => {
         "postaudio.yaml:1:1: error PA104: the project is missing 'master'",
         '1 | postaudio: 1',
         '  | ^^^^^^^^^^^^',
-        'hint: The master mix and its deliverable.',
+        'hint: The master mix: its layout, loudness targets and the deliverables made from it.',
         "postaudio.yaml:1:1: error PA104: the project is missing 'project'",
         '1 | postaudio: 1',
         '  | ^^^^^^^^^^^^',

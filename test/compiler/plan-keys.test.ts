@@ -118,7 +118,7 @@ describe('plan keys', () => {
   it('do not change with key order, flow vs block style, comments, whitespace or unit spelling', async () => {
     const a = await planOf(BLOCK_STYLE);
     const b = await planOf(FLOW_STYLE);
-    expect(Object.keys(keys(a))).toEqual(['source:hum', 'source:tone', 'clip:d1', 'clip:d2', 'clip:s1', 'bus:DX', 'bus:FX', 'master', 'deliverable:mix.wav']);
+    expect(Object.keys(keys(a))).toEqual(['source:hum', 'source:tone', 'clip:d1', 'clip:d2', 'clip:s1', 'bus:DX', 'bus:FX', 'master', 'deliverable:mix.wav', 'qc:mix.wav', 'report:qc']);
     expect(keys(b)).toEqual(keys(a));
   });
 
@@ -132,13 +132,13 @@ describe('plan keys', () => {
     const a = keys(await planOf(BLOCK_STYLE));
     const b = keys(await planOf(BLOCK_STYLE.replace('gain: -6 dB', 'gain: -5 dB')));
     const changed = Object.keys(a).filter((id) => a[id] !== b[id]);
-    expect(changed).toEqual(['clip:d1', 'bus:DX', 'master', 'deliverable:mix.wav']);
+    expect(changed).toEqual(['clip:d1', 'bus:DX', 'master', 'deliverable:mix.wav', 'qc:mix.wav', 'report:qc']);
   });
 
   it('a moved event re-renders its bus, not its clip', async () => {
     const a = keys(await planOf(BLOCK_STYLE));
     const b = keys(await planOf(BLOCK_STYLE.replace('at: "01:00:02:00"', 'at: "01:00:02:12"')));
     const changed = Object.keys(a).filter((id) => a[id] !== b[id]);
-    expect(changed).toEqual(['bus:FX', 'master', 'deliverable:mix.wav']);
+    expect(changed).toEqual(['bus:FX', 'master', 'deliverable:mix.wav', 'qc:mix.wav', 'report:qc']);
   });
 });

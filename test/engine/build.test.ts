@@ -67,7 +67,7 @@ describe('build', () => {
   it('renders nothing the second time, and only what a change touches', async () => {
     const dir = setup();
     const first = await buildProject(dir);
-    expect(first.rendered).toHaveLength(9); // 2 sources, 3 clips, 2 buses, master, deliverable
+    expect(first.rendered).toHaveLength(11); // 2 sources, 3 clips, 2 buses, master, deliverable, its QC, the report
     const again = await buildProject(dir);
     expect(again.rendered).toEqual([]);
 
@@ -77,11 +77,11 @@ describe('build', () => {
 
     // one event's gain: that clip, its bus, master, deliverable
     writeFiles(dir, { 'postaudio.yaml': project('-3 dB') });
-    expect((await buildProject(dir)).rendered).toEqual(['bus:DX', 'clip:a', 'deliverable:mix.wav', 'master']);
+    expect((await buildProject(dir)).rendered).toEqual(['bus:DX', 'clip:a', 'deliverable:mix.wav', 'master', 'qc:mix.wav', 'report:qc']);
 
     // a source's content: the source, the clips that use it, and what mixes them
     writeWav(path.join(dir, 'media/ramp.wav'), { frames: 9600 }, (i) => -i / 9600);
-    expect((await buildProject(dir)).rendered).toEqual(['bus:DX', 'clip:a', 'deliverable:mix.wav', 'master', 'source:ramp']);
+    expect((await buildProject(dir)).rendered).toEqual(['bus:DX', 'clip:a', 'deliverable:mix.wav', 'master', 'qc:mix.wav', 'report:qc', 'source:ramp']);
   });
 
   it('an incremental build is byte-identical to a clean build, and jobs do not matter', async () => {
@@ -100,7 +100,7 @@ describe('build', () => {
     const dir = setup();
     await buildProject(dir);
     writeFiles(dir, { 'postaudio.yaml': project().replace('at: "10:00:00:02"', 'at: "10:00:00:03"') });
-    expect((await buildProject(dir)).rendered).toEqual(['bus:MX', 'deliverable:mix.wav', 'master']);
+    expect((await buildProject(dir)).rendered).toEqual(['bus:MX', 'deliverable:mix.wav', 'master', 'qc:mix.wav', 'report:qc']);
   });
 
   it('detects a corrupt or truncated cache object and renders it again', async () => {
@@ -125,8 +125,9 @@ describe('build', () => {
     }
     fs.rmSync(path.join(dir, 'out'), { recursive: true });
     const second = await buildProject(dir);
-    // every stored object (buses, master, deliverable) renders again; inline sources and clips store nothing
-    expect(second.rendered).toEqual(['bus:DX', 'bus:MX', 'deliverable:mix.wav', 'master']);
+    // every stored object renders again (here only the deliverable: plain sources, clips, buses
+    // and the master are inline, computed by their readers, and store nothing)
+    expect(second.rendered).toEqual(['deliverable:mix.wav', 'qc:mix.wav', 'report:qc']);
     expect(second.outputs[0].sha256).toBe(good);
     // truncate the deliverable object
     const deliverable = objs.find((p) => fs.readFileSync(p).subarray(0, 4).toString() === 'RIFF')!;
@@ -150,6 +151,6 @@ describe('build', () => {
     expect(broken.diagnostics.join('\n')).toMatch(/PA303/);
     expect(sha256File(path.join(dir, 'out/mix.wav'))).toBe(before);
     // no temp files left behind in the output folder
-    expect(fs.readdirSync(path.join(dir, 'out'))).toEqual(['mix.wav']);
+    expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual(['mix.loudness.svg', 'mix.wav', 'qc.json', 'qc.md']);
   });
 });

@@ -1,0 +1,90 @@
+/**
+ * A mix as a reader: inputs placed on a timeline and summed on demand, block by block.
+ * Only the inputs live in a block are opened and read (an interval sweep over the
+ * placements, sorted by start); inputs are added in placement order, a fixed summation
+ * order, into a float64 accumulator. Memory follows the block size and the number of
+ * overlapping inputs, never the length of the timeline.
+ */
+import { addInto, toFloat32 } from './dsp/mix.ts';
+import { liveRanges, mergeRanges, openInput, type BlockReader, type InputRef } from './inputs.ts';
+
+export interface Placement {
+  start: number;
+  length: number;
+}
+
+export interface MixParams {
+  gain: number;
+  channels: number;
+  sampleRate: number;
+  /** Sorted by (start, id): the summation order. */
+  placements: Placement[];
+  /** Timeline position of the mix's frame 0, and its span. */
+  start: number;
+  length: number;
+}
+
+export function mixLive(p: MixParams, inputs: InputRef[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  p.placements.forEach((x, i) => {
+    for (const [a, b] of liveRanges(inputs[i])) {
+      const lo = x.start + Math.max(0, a);
+      const hi = x.start + Math.min(x.length, b);
+      if (hi > lo) ranges.push([lo - p.start, hi - p.start]);
+    }
+  });
+  return mergeRanges(ranges);
+}
+
+export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): BlockReader {
+  const ch = p.channels;
+  const pl = p.placements;
+  let acc = new Float64Array(maxBlock * ch);
+  let tmp = new Float32Array(maxBlock * ch);
+  const open = new Map<number, BlockReader>(); // insertion order = placement order
+  let next = 0;
+  let lastEnd = -1;
+  const reset = () => {
+    for (const r of open.values()) r.close();
+    open.clear();
+    next = 0;
+  };
+  return {
+    channels: ch,
+    frames: p.length,
+    read(start, frames, out) {
+      if (acc.length < frames * ch) {
+        acc = new Float64Array(frames * ch);
+        tmp = new Float32Array(frames * ch);
+      }
+      if (start < lastEnd) reset(); // the sweep moves forward; a backward read starts it again
+      lastEnd = start + frames;
+      const t0 = p.start + start;
+      const t1 = t0 + frames;
+      acc.fill(0, 0, frames * ch);
+      // Placements are sorted by start: open every one that begins before this block ends.
+      // A placement that also ended before it may still be opened when reads skip ahead;
+      // it is closed below without being read.
+      while (next < pl.length && pl[next].start < t1) {
+        if (pl[next].start + pl[next].length > t0) open.set(next, openInput(inputs[next], maxBlock));
+        next++;
+      }
+      for (const [idx, r] of open) {
+        const x = pl[idx];
+        const from = Math.max(t0, x.start);
+        const to = Math.min(t1, x.start + x.length);
+        if (to > from) {
+          r.read(from - x.start, to - from, tmp);
+          addInto(acc, from - t0, tmp, to - from, ch, 1);
+        }
+        if (x.start + x.length <= t1) {
+          r.close();
+          open.delete(idx);
+        }
+      }
+      toFloat32(acc, out, frames * ch, p.gain);
+    },
+    live: () => mixLive(p, inputs),
+    close: reset,
+  };
+}
