@@ -50,6 +50,7 @@ export interface BuildFlags {
   jobs?: string;
   reporter?: string;
   verbose?: boolean;
+  allowQcFail?: boolean;
 }
 
 export function parseJobs(v: string | undefined): number {
@@ -75,6 +76,6 @@ export async function buildCommand(io: Io, project: string | undefined, opts: Bu
     if (reporter === 'json') sink({ type: 'summary', ok: false, rendered: 0, cached: 0, failed: 0, outputs: [], seconds: 0 });
     return EXIT_PROJECT;
   }
-  const summary = await runBuild(result.plan!, { cacheDir: paths.cacheDir, outDir: paths.outDir, jobs, onEvent: sink });
+  const summary = await runBuild(result.plan!, { cacheDir: paths.cacheDir, outDir: paths.outDir, jobs, onEvent: sink, allowQcFail: opts.allowQcFail });
   return summary.ok ? EXIT_OK : EXIT_PROJECT;
 }

@@ -51,7 +51,8 @@ export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<nu
     .option('--cache-dir <dir>', 'cache folder (default: .postaudio beside the project file)')
     .option('-j, --jobs <n>', 'render up to n nodes at once (default: number of cores)')
     .option('--reporter <name>', 'plain or json (NDJSON events, the summary last)', 'plain')
-    .option('-v, --verbose', 'also list cached nodes')
+    .option('-v, --verbose', 'also list cached and inline nodes')
+    .option('--allow-qc-fail', 'report deliverables outside their target as warnings instead of failing the build')
     .action(async (project: string, opts) => {
       code = await buildCommand(io(color()), project, opts);
     });
