@@ -116,10 +116,10 @@ function meterTruePeak(y: Float32Array, channels: number): number {
 }
 
 /** Kaiser-windowed-sinc low-pass (255 taps, β = 10, ≥ 100 dB stopband), zero-phase. */
-function lowpass(x: Float64Array, fcHz: number): Float64Array {
+function lowpass(x: Float64Array, fcHz: number, fs = FS): Float64Array {
   const T = 255;
   const m = (T - 1) / 2;
-  const fc = fcHz / FS;
+  const fc = fcHz / fs;
   const h = new Float64Array(T);
   for (let k = 0; k < T; k++) {
     const u = k - m;
@@ -150,12 +150,13 @@ function interleave(chans: Float64Array[], peak: number): Float32Array {
  * Noise bursts (on 100 ms, off 100 ms at −34 dB) band-limited to 20 kHz: white
  * noise gated first, then low-passed, so the bursts' edges are band-limited too.
  */
-function noiseBursts(seed: number, channels: number, frames: number): Float64Array[] {
+function noiseBursts(seed: number, channels: number, frames: number, fs = FS): Float64Array[] {
   const r = prng(seed);
+  const burst = Math.round(fs / 10);
   return Array.from({ length: channels }, () => {
     const w = new Float64Array(frames);
-    for (let n = 256; n < frames - 256; n++) w[n] = (r() * 2 - 1) * (Math.floor(n / 4800) % 2 === 0 ? 1 : 0.02);
-    return lowpass(w, 20000);
+    for (let n = 256; n < frames - 256; n++) w[n] = (r() * 2 - 1) * (Math.floor(n / burst) % 2 === 0 ? 1 : 0.02);
+    return lowpass(w, 20000, fs);
   });
 }
 
@@ -251,6 +252,16 @@ describe('true-peak limiter: ceiling', () => {
       expect(outDb).toBeGreaterThan(CEILING_DB - 0.25);
       expect(Math.abs(outDb - c.recorded)).toBeLessThan(0.002);
       expect(maxGr).toBeGreaterThan(12);
+    });
+  }
+
+  for (const fs of [44100, 96000]) {
+    it(`noise bursts band-limited to 20 kHz at ${fs} Hz: raised 12 dB, ≤ the ceiling`, () => {
+      const x = interleave(noiseBursts(7, 2, fs / 2, fs), 4);
+      const { y } = runLimiter(x, { sampleRate: fs, channels: 2, ceilingDb: CEILING_DB });
+      const outDb = db(referenceTruePeak(y, 2));
+      expect(outDb).toBeLessThanOrEqual(CEILING_DB);
+      expect(outDb).toBeGreaterThan(CEILING_DB - 0.25);
     });
   }
 
@@ -370,11 +381,14 @@ describe('true-peak limiter: transparency and timing', () => {
 describe('true-peak limiter: streaming', () => {
   it('renders identically for any block split (bit-exact), 3 channels', () => {
     const C = 3;
-    const x = interleave(noiseBursts(6, C, 20000), 6);
-    const whole = runLimiter(x, { sampleRate: FS, channels: C, ceilingDb: CEILING_DB }).y;
-    for (const [seed, maxBlock] of [[1, 7], [2, 300], [3, 5000]] as const) {
-      const split = runLimiter(x, { sampleRate: FS, channels: C, ceilingDb: CEILING_DB }, randomSplits(x.length / C, seed, maxBlock)).y;
-      expect(Buffer.from(split.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
+    // loud bursts with quiet gaps, and bursts hovering about the ceiling: both take and skip the fast paths
+    for (const peak of [6, 1]) {
+      const x = interleave(noiseBursts(6, C, 20000), peak);
+      const whole = runLimiter(x, { sampleRate: FS, channels: C, ceilingDb: CEILING_DB }).y;
+      for (const [seed, maxBlock] of [[1, 7], [2, 300], [3, 5000]] as const) {
+        const split = runLimiter(x, { sampleRate: FS, channels: C, ceilingDb: CEILING_DB }, randomSplits(x.length / C, seed, maxBlock)).y;
+        expect(Buffer.from(split.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
+      }
     }
   });
 
