@@ -14,12 +14,26 @@ export interface PlainOptions {
 export function plainReporter(o: PlainOptions): EventSink {
   const c = o.colors ?? PLAIN;
   const rel = (p: string) => path.relative(o.cwd ?? process.cwd(), p) || p;
+  // Inline nodes (plain sources, clips, buses) are computed inside the node that reads them:
+  // listed one by one only with --verbose, otherwise counted per stage on one line.
+  let inline = new Map<string, number>();
+  const flushInline = () => {
+    if (inline.size === 0) return;
+    o.write(`  ${c.cyan('update')} ${[...inline].map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')} ${c.dim('(computed inline)')}`);
+    inline = new Map();
+  };
   return (e: EngineEvent) => {
+    if (e.type !== 'node-start' && e.type !== 'node-done' && e.type !== 'node-progress') flushInline();
     switch (e.type) {
       case 'build-start':
         o.write(`${c.bold('build')} ${e.title}: ${e.nodes.length} nodes, ${e.jobs} job${e.jobs === 1 ? '' : 's'}${e.trigger ? ` (${e.trigger})` : ''}`);
         break;
       case 'node-start':
+        if (e.inline && !o.verbose) {
+          inline.set(e.kind, (inline.get(e.kind) ?? 0) + 1);
+          break;
+        }
+        flushInline();
         o.write(`  ${c.cyan('render')} ${e.id} ${c.dim(`(${e.reason})`)}`);
         break;
       case 'node-done':

@@ -36,6 +36,8 @@ export async function watchCommand(io: Io, project: string | undefined, opts: Wa
   const jobs = parseJobs(opts.jobs);
   const reporter = opts.reporter;
   if (reporter !== undefined && !['plain', 'json', 'ink'].includes(reporter)) throw new UsageError(`--reporter must be plain or json (got ${reporter})`);
+  const oneShot = opts as { frozen?: boolean; record?: boolean };
+  if (oneShot.frozen || oneShot.record) throw new UsageError('--frozen and --record are for one-shot builds (CI, archives), not with --watch');
   const paths = projectPaths(project, opts, io.cwd);
   const tty = Boolean(process.stdout.isTTY && process.stdin.isTTY);
   const useInk = opts.ui !== false && tty && (reporter === undefined || reporter === 'ink');
@@ -43,7 +45,7 @@ export async function watchCommand(io: Io, project: string | undefined, opts: Wa
   const runner = makeRunner(jobs, true);
   const feed = createFeed<LoopEvent>();
   const onEvent = useInk ? feed.emit : lineReporter(io, reporter === 'json' ? 'json' : 'plain', opts.verbose);
-  const loop = new WatchLoop({ projectFile: paths.projectFile, fs: chokidarFs(), steps: projectSteps({ ...paths, jobs, runner }), onEvent });
+  const loop = new WatchLoop({ projectFile: paths.projectFile, fs: chokidarFs(), steps: projectSteps({ ...paths, jobs, runner, allowQcFail: opts.allowQcFail }), onEvent });
 
   let finish: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (finish = resolve));
