@@ -30,6 +30,8 @@ export interface PlanNode {
    * Not part of the key: it never changes the audio.
    */
   inline?: boolean;
+  /** Impulse responses a node reads, by content hash → absolute path. Not part of the key. */
+  irFiles?: Record<string, string>;
   /** For deliverables: output file name inside the output folder. Not part of the key. */
   output?: string;
   /** For reports: the node writes a bundle of files into the output folder. */

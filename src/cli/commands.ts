@@ -7,6 +7,7 @@ import type { EventSink } from '../engine/events.ts';
 import { jsonReporter } from '../ui/json-reporter.ts';
 import { plainReporter } from '../ui/plain-reporter.ts';
 import { UsageError } from '../compiler/diagnostics.ts';
+import { applyLockCheck, recordBuild } from '../archive/build-lock.ts';
 import { EXIT_OK, EXIT_PROJECT, compileProject, printDiagnostics, projectPaths, textOf, type DiagnosticFormat, type Io } from './context.ts';
 
 export async function validateCommand(io: Io, project: string | undefined, opts: { format?: string }): Promise<number> {
@@ -51,6 +52,8 @@ export interface BuildFlags {
   reporter?: string;
   verbose?: boolean;
   allowQcFail?: boolean;
+  frozen?: boolean;
+  record?: boolean;
 }
 
 export function parseJobs(v: string | undefined): number {
@@ -66,6 +69,7 @@ export async function buildCommand(io: Io, project: string | undefined, opts: Bu
   if (!['plain', 'json'].includes(reporter)) throw new UsageError(`--reporter must be plain or json (got ${reporter})`);
   const paths = projectPaths(project, opts, io.cwd);
   const { result } = await compileProject(paths);
+  await applyLockCheck(result, paths.projectFile, Boolean(opts.frozen));
   const sink: EventSink =
     reporter === 'json' ? jsonReporter(io.out) : plainReporter({ write: io.out, colors: io.colors, cwd: io.cwd, text: textOf(result), verbose: opts.verbose });
   for (const d of result.diagnostics) {
@@ -77,5 +81,6 @@ export async function buildCommand(io: Io, project: string | undefined, opts: Bu
     return EXIT_PROJECT;
   }
   const summary = await runBuild(result.plan!, { cacheDir: paths.cacheDir, outDir: paths.outDir, jobs, onEvent: sink, allowQcFail: opts.allowQcFail });
+  if (summary.ok && opts.record) (reporter === 'json' ? io.err : io.out)(await recordBuild(paths.projectFile, result, summary.outputs, paths.outDir));
   return summary.ok ? EXIT_OK : EXIT_PROJECT;
 }

@@ -64,7 +64,8 @@ export function printDiagnostics(io: Io, result: CompileResult, format: Diagnost
     return;
   }
   for (const d of ds) {
-    if (format === 'github') io.out(formatGithub(d));
+    // GitHub resolves annotation paths against the checkout (the working directory), not the project folder
+    if (format === 'github') io.out(formatGithub(d.file && result.loaded ? { ...d, file: path.relative(io.cwd, path.join(result.loaded.root, d.file)).split(path.sep).join('/') } : d));
     else io.err(formatDiagnostic(d, textOf(result), io.colors));
   }
   if (format === 'text' && ds.length) {

@@ -11,6 +11,7 @@ import { load, type Loaded } from './load.ts';
 import { lower } from './lower.ts';
 import type { ResolvedProject } from './model.ts';
 import { resolve, type HashFile } from './resolve.ts';
+import { pictureLockPath, type PictureOptions } from './resolve-picture.ts';
 import { validateSchema } from './validate-schema.ts';
 
 export interface CompileResult {
@@ -58,6 +59,8 @@ export const hashFileDirect: HashFile = (abs) =>
 
 export interface CompileOptions {
   hashFile?: HashFile;
+  /** Compile against another picture lock than picture.lock, and record what each anchor resolved to (conform). */
+  picture?: PictureOptions;
 }
 
 export async function compile(projectFile: string, opts: CompileOptions = {}): Promise<CompileResult> {
@@ -70,8 +73,9 @@ export async function compile(projectFile: string, opts: CompileOptions = {}): P
   };
   if (!loaded || sink.hasErrors) return done({});
   if (!validateSchema(loaded, sink)) return done({});
-  const project = await resolve(loaded, { sink, hashFile: opts.hashFile ?? hashFileDirect });
-  const inputs = [...yamlInputs, ...sourcePaths(loaded)];
+  const project = await resolve(loaded, { sink, hashFile: opts.hashFile ?? hashFileDirect, picture: opts.picture });
+  const lockPath = pictureLockPath(loaded, opts.picture);
+  const inputs = [...yamlInputs, ...sourcePaths(loaded), ...(lockPath ? [lockPath] : [])];
   if (!project) return { ...done({}), inputs };
   const lineOf = (file: string, offset: number) => loaded.lineOf(file, offset)?.line;
   const plan = lower(project, lineOf);

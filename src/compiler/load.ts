@@ -32,7 +32,7 @@ export const MAP_SECTIONS = ['sources', 'buses'] as const;
 export const LIST_SECTIONS = ['dialogue', 'sfx', 'foley', 'music'] as const;
 const SINGULAR: Record<string, string> = { sources: 'source', buses: 'bus' };
 /** Keys only the project file itself may hold. */
-const ROOT_ONLY = new Set(['project', 'master']);
+const ROOT_ONLY = new Set(['project', 'master', 'picture']);
 
 export interface Loaded {
   /** Folder of the project file: the root every relative name is given against. */

@@ -3,6 +3,9 @@
  * every reference checked. Nothing after `resolve` parses a string.
  */
 import type { Loc } from './diagnostics.ts';
+import type { ResolvedLicense } from './resolve-licenses.ts';
+import type { EventPicture } from './resolve-picture.ts';
+import type { Keyframes, ProcStep } from './resolve-sound.ts';
 import type { ResolvedTarget } from './targets.ts';
 import type { FrameRate } from './timecode.ts';
 
@@ -24,9 +27,15 @@ export interface ResolvedSource {
   rel: string;
   sha256: string;
   size: number;
+  /** The file's own rate; it is resampled to the project rate when they differ. */
   sampleRate: number;
   channels: number;
+  /** Length at the project rate (after resampling). */
   frames: number;
+  /** Length in the file. */
+  fileFrames: number;
+  /** Restoration chain run once on the whole source (hum, declick, denoise, rumble). */
+  restore: ProcStep[];
   loc: Loc;
 }
 
@@ -52,6 +61,40 @@ export interface ResolvedEvent {
   fadeIn: Fade;
   fadeOut: Fade;
   bus: string;
+  /** Processor chain on the event (before distance and pan). */
+  process: ProcStep[];
+  /** Metres: a constant or keyframes over the event; null = no distance model. */
+  distance: number | Keyframes | null;
+  doppler: boolean;
+  /** Azimuth keyframes (degrees) overriding `azimuth`, from `pan:` keyframes or automation. */
+  azimuthKeys: Keyframes | null;
+  /** Gain automation (dB keyframes with curves, event-relative samples). */
+  gainAutomation: AutomationPoint[] | null;
+  /** Reverb sends: reverb id → linear level. */
+  sends: Record<string, number>;
+  /** Music edit (segments of the source back to back); null = the in/out range. */
+  edit: { from: number; to: number; repeat: number; crossfade: number }[] | null;
+  /** Foley: the takes offered and the chosen one. */
+  takes: string[] | null;
+  license: string | null;
+  usage: string | null;
+  /** Picture-anchored events: the shot the anchor resolved to, and what was trimmed at its cuts. */
+  picture?: EventPicture;
+  loc: Loc;
+}
+
+export interface AutomationPoint {
+  /** samples, relative to the automated thing's start (event start, or the timeline for buses) */
+  t: number;
+  value: number;
+  curve: 'linear' | 'exponential' | 's-curve' | 'hold';
+}
+
+export interface ResolvedReverb {
+  id: string;
+  step: ProcStep;
+  stem: string;
+  gain: number;
   loc: Loc;
 }
 
@@ -59,6 +102,9 @@ export interface ResolvedBus {
   id: string;
   stem: string | null;
   gain: number;
+  process: ProcStep[];
+  sends: Record<string, number>;
+  gainAutomation: AutomationPoint[] | null;
   loc: Loc;
 }
 
@@ -72,6 +118,10 @@ export interface ResolvedDeliverable {
   float: boolean;
   target: ResolvedTarget | null;
   limiter: boolean;
+  /** One file per stem (file holds {stem}); null for a full mix. */
+  stems: string[] | null;
+  /** Only these stems (the M&E); null for all. */
+  mix: string[] | null;
   loc: Loc;
 }
 
@@ -85,6 +135,8 @@ export interface ResolvedMaster {
 export interface ResolvedProject {
   formatVersion: 1;
   title: string;
+  release: string | null;
+  production: string | null;
   sampleRate: number;
   frameRate: FrameRate;
   /** Project start as samples since midnight (BWF TimeReference). */
@@ -95,6 +147,8 @@ export interface ResolvedProject {
   projectFile: string;
   sources: Map<string, ResolvedSource>;
   buses: Map<string, ResolvedBus>;
+  reverbs: Map<string, ResolvedReverb>;
+  licenses: Map<string, ResolvedLicense>;
   events: ResolvedEvent[];
   master: ResolvedMaster;
   /** Every file the project was read from (YAML), relative, in load order. */

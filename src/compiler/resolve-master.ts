@@ -14,7 +14,8 @@ type Obj = Record<string, unknown>;
 /** Layouts in the order the downmix chain folds them: 7.1 → 5.1 → LCR → stereo → mono. */
 const LAYOUT_ORDER: Layout[] = ['mono', 'stereo', 'LCR', '5.1', '7.1'];
 
-export function resolveMaster(m: Obj, sink: DiagnosticSink, at: (p: PathSeg[]) => Loc, hasDialogue: boolean): ResolvedMaster {
+export function resolveMaster(m: Obj, sink: DiagnosticSink, at: (p: PathSeg[]) => Loc, stemNames: Set<string>): ResolvedMaster {
+  const hasDialogue = stemNames.has('dialogue');
   const layout = m.layout as Layout;
   const level = (raw: unknown, p: PathSeg[], units: ('LUFS' | 'LU' | 'dBTP' | 'dBFS')[]): number | undefined => {
     const q = parseAs(raw as string, units);
@@ -86,6 +87,19 @@ export function resolveMaster(m: Obj, sink: DiagnosticSink, at: (p: PathSeg[]) =
       sink.error('PA513', `deliverable '${name}': an Lt/Rt downmix folds a 5.1 or 7.1 master into stereo`, at([...p, 'downmix']));
       continue;
     }
+    if (d.stems !== undefined && !file.includes('{stem}')) {
+      sink.error('PA515', `deliverable '${name}': a stems deliverable writes one file per stem, so its file name needs {stem}, e.g. "film-{stem}.wav"`, at([...p, 'file']));
+      continue;
+    }
+    if (d.stems !== undefined && d.mix !== undefined) {
+      sink.error('PA515', `deliverable '${name}': give stems or mix, not both`, at([...p, 'mix']));
+      continue;
+    }
+    for (const [k, list] of [['stems', d.stems], ['mix', d.mix]] as const) {
+      ((list as string[] | undefined) ?? []).forEach((st, j) => {
+        if (!stemNames.has(st)) sink.error('PA516', `deliverable '${name}': no bus feeds the stem '${st}'`, at([...p, k, j]), `stems in this project: ${[...stemNames].sort().join(', ') || 'none'}`);
+      });
+    }
     const target = targetOf(d.target, [...p, 'target']);
     if (target === undefined) continue;
     const bitsRaw = d.bits ?? 24;
@@ -99,6 +113,8 @@ export function resolveMaster(m: Obj, sink: DiagnosticSink, at: (p: PathSeg[]) =
       float: bitsRaw === '32f',
       target,
       limiter: d.limiter === undefined ? target !== null : Boolean(d.limiter) && target !== null,
+      stems: (d.stems as string[] | undefined) ?? null,
+      mix: (d.mix as string[] | undefined) ?? null,
       loc: at(p),
     });
   }

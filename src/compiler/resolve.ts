@@ -18,12 +18,19 @@ import {
   type ResolvedEvent,
   type ResolvedMaster,
   type ResolvedProject,
+  type ResolvedReverb,
+  type AutomationPoint,
   type ResolvedSource,
 } from './model.ts';
 import { frameRate, parseTimecode, framesToSamples, type FrameRate } from './timecode.ts';
 import { dbToGain, durationToSamples, parseAs } from './units.ts';
 import { closest, where } from './validate-schema.ts';
+import { resolveLicenses } from './resolve-licenses.ts';
 import { resolveMaster } from './resolve-master.ts';
+import { pictureResolver, type PictureOptions } from './resolve-picture.ts';
+import { resolveChain, resolveKeyframed, resolveRestore, resolveReverbParams, signedSamples, type Keyframes, type ProcStep, type SoundContext } from './resolve-sound.ts';
+import { reverbSendGain } from '../renderers/dsp/distance.ts';
+import { resampledLength } from '../renderers/dsp/resample.ts';
 
 export interface FileHash {
   sha256: string;
@@ -36,10 +43,22 @@ type Obj = Record<string, unknown>;
 export interface ResolveOptions {
   sink: DiagnosticSink;
   hashFile: HashFile;
+  /** Picture lock override and record (conform). */
+  picture?: PictureOptions;
+}
+
+/**
+ * Reverb send level for an event at distance d (m), tapped after the distance model: the
+ * direct sound falls by the inverse law while a room's diffuse field stays about constant,
+ * so relative to the direct sound the send rises 6 dB per doubling of distance, reaching
+ * 0 dB at the critical distance (5 m) and holding there (dsp/distance.ts reverbSendGain).
+ */
+export function reverbSendLevel(d: number, criticalDistance = 5): number {
+  return reverbSendGain(Math.max(d, 1e-3), { criticalDistance });
 }
 
 /** Resolves a loaded, schema-valid project. Returns undefined when errors make a Plan impossible. */
-export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions): Promise<ResolvedProject | undefined> {
+export async function resolve(loaded: Loaded, { sink, hashFile, picture: pictureOptions }: ResolveOptions): Promise<ResolvedProject | undefined> {
   const v = loaded.value;
   const at = (p: PathSeg[]): Loc => loaded.locate(p);
   const proj = v.project as Obj;
@@ -53,6 +72,38 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
   const startSamples = framesToSamples(startFrames, rate, sampleRate);
 
   const mediaRoots = ((proj.media_roots as string[] | undefined) ?? []).map((r) => path.resolve(loaded.root, r));
+  const picture = pictureResolver(loaded, { sink, rate, sampleRate, startSamples, mediaRoots, options: pictureOptions });
+  const sound: SoundContext = { sink, at, label: (p) => label(p), sampleRate, rate };
+  /** Impulse responses: confined like sources, must be WAV at the project rate; hashed below for the keys. */
+  const irs: NonNullable<ProcStep['ir']>[] = [];
+  const irOf = (file: string, p: PathSeg[]): ProcStep['ir'] | undefined => {
+    const abs = path.resolve(path.dirname(loaded.definingFile(String(p[0]), p[1])), file);
+    const rel = toPosix(path.relative(loaded.root, abs));
+    const escape = confinementProblem(abs, loaded.root, mediaRoots);
+    if (escape) {
+      sink.error('PA210', `${label(p)}: ${file} ${escape}`, at(p));
+      return undefined;
+    }
+    if (!fs.existsSync(abs)) {
+      sink.error('PA300', `${label(p)}: impulse response ${rel} does not exist`, at(p));
+      return undefined;
+    }
+    let irFrames = 0;
+    try {
+      const info = probeWav(abs);
+      irFrames = info.frames;
+      if (info.sampleRate !== sampleRate) {
+        sink.error('PA305', `${label(p)}: impulse response ${rel} is ${info.sampleRate} Hz; it must be at the project rate (${sampleRate} Hz)`, at(p));
+        return undefined;
+      }
+    } catch (err) {
+      sink.error(err instanceof WavError ? err.code : 'PA301', `${label(p)}: impulse response ${rel} is not usable audio: ${(err as Error).message.replace(`${abs}: `, '')}`, at(p));
+      return undefined;
+    }
+    const ir = { abs, rel, sha256: '', frames: irFrames };
+    irs.push(ir);
+    return ir;
+  };
 
   // ---- sources: confined paths, probed headers, content hashes (in parallel, reported in id order)
   const sourceIds = Object.keys((v.sources as Obj | undefined) ?? {}).sort();
@@ -74,7 +125,8 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
       try {
         const info = probeWav(abs);
         const h = await hashFile(abs);
-        const s: ResolvedSource = { id, abs, rel, sha256: h.sha256, size: h.size, sampleRate: info.sampleRate, channels: info.channels, frames: info.frames, loc };
+        const frames = info.sampleRate === sampleRate ? info.frames : resampledLength(info.frames, info.sampleRate, sampleRate);
+        const s: ResolvedSource = { id, abs, rel, sha256: h.sha256, size: h.size, sampleRate: info.sampleRate, channels: info.channels, frames, fileFrames: info.frames, restore: [], loc };
         return { id, loc, source: s };
       } catch (err) {
         if (err instanceof WavError) {
@@ -95,8 +147,8 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
       continue;
     }
     const s = (p as { source: ResolvedSource }).source;
-    if (s.sampleRate !== sampleRate) {
-      sink.error('PA305', `source '${s.id}' (${s.rel}) is ${s.sampleRate} Hz but the project is ${sampleRate} Hz`, s.loc, 'convert the file to the project rate; resampling is not supported yet');
+    if (s.sampleRate < 8000 || s.sampleRate > 384000) {
+      sink.error('PA305', `source '${s.id}' (${s.rel}) is ${s.sampleRate} Hz; sources from 8 kHz to 384 kHz are converted to the project rate`, s.loc);
       badSources.add(s.id);
       continue;
     }
@@ -105,14 +157,65 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
       badSources.add(s.id);
       continue;
     }
+    const raw = (v.sources as Obj)[s.id];
+    if (typeof raw === 'object' && raw !== null && (raw as Obj).restore !== undefined) {
+      const steps = resolveRestore(sound, (raw as Obj).restore as Obj, ['sources', s.id, 'restore'], s.frames);
+      if (!steps) {
+        badSources.add(s.id);
+        continue;
+      }
+      s.restore = steps;
+    }
     sources.set(s.id, s);
   }
+
+  // ---- reverbs: shared return buses
+  const reverbs = new Map<string, ResolvedReverb>();
+  for (const id of Object.keys((v.reverbs as Obj | undefined) ?? {}).sort()) {
+    const r = (v.reverbs as Obj)[id] as Obj;
+    const step = resolveReverbParams(sound, r, ['reverbs', id], irOf, false);
+    if (step) reverbs.set(id, { id, step, stem: (r.stem as string | undefined) ?? 'effects', gain: gainOf(r.gain, ['reverbs', id, 'gain']), loc: at(['reverbs', id]) });
+  }
+  const sendsOf = (raw: unknown, p: PathSeg[]): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const [k, g] of Object.entries((raw as Obj | undefined) ?? {})) {
+      if (!reverbs.has(k) && !((v.reverbs as Obj | undefined) ?? {})[k]) {
+        const near = closest(k, reverbs.keys());
+        sink.error('PA211', `${label([...p, k])}: send to unknown reverb '${k}'`, loaded.locateKey([...p, k]), near ? `did you mean '${near}'?` : 'define it under reverbs:');
+        continue;
+      }
+      out[k] = gainOf(g, [...p, k]);
+    }
+    return out;
+  };
 
   // ---- buses
   const buses = new Map<string, ResolvedBus>();
   for (const id of Object.keys((v.buses as Obj | undefined) ?? {}).sort()) {
     const b = ((v.buses as Obj)[id] ?? {}) as Obj;
-    buses.set(id, { id, stem: (b.stem as string | undefined) ?? null, gain: gainOf(b.gain, ['buses', id, 'gain']), loc: at(['buses', id]) });
+    buses.set(id, {
+      id,
+      stem: (b.stem as string | undefined) ?? null,
+      gain: gainOf(b.gain, ['buses', id, 'gain']),
+      process: resolveChain(sound, b.process, ['buses', id, 'process'], irOf) ?? [],
+      sends: sendsOf(b.send, ['buses', id, 'send']),
+      gainAutomation: null,
+      loc: at(['buses', id]),
+    });
+  }
+  for (const b of buses.values()) {
+    for (const step of b.process) {
+      if (step.sidechain && !buses.has(step.sidechain)) {
+        sink.error('PA203', `bus '${b.id}': compressor side-chain from unknown bus '${step.sidechain}'`, at(['buses', b.id, 'process']));
+      } else if (step.sidechain === b.id) {
+        sink.error('PA212', `bus '${b.id}': a compressor cannot side-chain from its own bus`, at(['buses', b.id, 'process']));
+      }
+    }
+  }
+  if (reverbs.size && buses.size) {
+    for (const r of reverbs.keys()) {
+      if (buses.has(r)) sink.error('PA201', `'${r}' is both a bus and a reverb`, at(['reverbs', r]));
+    }
   }
 
   /** "event 'd012': fade_in.length", "bus 'DX': gain": what a sound editor knows things by. */
@@ -191,9 +294,39 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
       }
 
       let ok = true;
-      const sourceId = String(e.source);
-      const src = sources.get(sourceId);
-      if (!src) {
+      // Foley takes: the chosen take is the source; every take must exist.
+      let sourceId = String(e.source);
+      let takes: string[] | null = null;
+      if (e.takes !== undefined) {
+        takes = (e.takes as unknown[]).map(String);
+        takes.forEach((t, j) => {
+          if (!sources.has(t) && !badSources.has(t)) {
+            const near = closest(t, Object.keys((v.sources as Obj | undefined) ?? {}));
+            sink.error('PA202', `event '${id}': take '${t}' is not a source`, at([...p, 'takes', j]), near ? `did you mean '${near}'?` : 'add it under sources:');
+            ok = false;
+          }
+        });
+        if (e.source !== undefined) {
+          sink.error('PA213', `event '${id}': give either source or takes, not both`, at([...p, 'source']));
+          ok = false;
+        }
+        const take = e.take ?? 1;
+        if (typeof take === 'number') {
+          if (take > takes.length) {
+            sink.error('PA214', `event '${id}': take ${take} does not exist (the event has ${takes.length} take${takes.length === 1 ? '' : 's'})`, at([...p, 'take']));
+            ok = false;
+          } else sourceId = takes[take - 1];
+        } else if (!takes.includes(String(take))) {
+          const near = closest(String(take), takes);
+          sink.error('PA214', `event '${id}': unknown take '${String(take)}'`, at([...p, 'take']), near ? `did you mean '${near}'?` : `takes: ${takes.join(', ')}`);
+          ok = false;
+        } else sourceId = String(take);
+      } else if (e.source === undefined) {
+        sink.error('PA104', `event '${id}' is missing 'source'`, at(p), 'name a source, or list takes: for a foley event');
+        ok = false;
+      }
+      const src = ok ? sources.get(sourceId) : undefined;
+      if (ok && !src) {
         ok = false;
         if (!badSources.has(sourceId)) {
           const near = closest(sourceId, Object.keys((v.sources as Obj | undefined) ?? {}));
@@ -208,8 +341,12 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
       }
 
       const tc = parseTimecode(String(e.at), rate);
+      const anchored = picture.resolveAt(e, p);
       let start = 0;
-      if ('error' in tc) {
+      if (anchored) {
+        if ('error' in anchored) ok = false;
+        else start = anchored.start;
+      } else if ('error' in tc) {
         ok = false;
         sink.error('PA207', `event '${id}': at ${tc.error}`, at([...p, 'at']));
       } else if (tc.frames < startFrames) {
@@ -223,15 +360,51 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
       const outS = e.out === undefined ? src?.frames : durationOf(e.out, [...p, 'out']);
       if (inS === undefined || (e.out !== undefined && outS === undefined)) ok = false;
       const gain = gainOf(e.gain, [...p, 'gain']);
-      const azimuth = azimuthOf(e.pan, [...p, 'pan']);
+      const azimuth = typeof e.pan === 'object' && e.pan !== null ? 0 : azimuthOf(e.pan, [...p, 'pan']);
       const lfe = e.lfe === undefined ? 0 : gainOf(e.lfe, [...p, 'lfe']);
       const divergence = (e.divergence as number | undefined) ?? 0;
       const fadeIn = fadeOf(e.fade_in, [...p, 'fade_in']);
       const fadeOut = fadeOf(e.fade_out, [...p, 'fade_out']);
 
-      if (src && inS !== undefined && outS !== undefined) {
+      // Music edit: segments of the source back to back; the event's length is their sum.
+      let edit: ResolvedEvent['edit'] = null;
+      if (e.edit !== undefined && src) {
+        if (e.in !== undefined || e.out !== undefined) {
+          sink.error('PA213', `event '${id}': an edit list replaces in/out; give one or the other`, at([...p, e.in !== undefined ? 'in' : 'out']));
+          ok = false;
+        }
+        edit = [];
+        (e.edit as Obj[]).forEach((seg, j) => {
+          const sp: PathSeg[] = [...p, 'edit', j];
+          const from = durationOf(seg.from, [...sp, 'from']);
+          const to = durationOf(seg.to, [...sp, 'to']);
+          const crossfade = seg.crossfade === undefined ? Math.round(0.05 * sampleRate) : durationOf(seg.crossfade, [...sp, 'crossfade']);
+          if (from === undefined || to === undefined || crossfade === undefined) return void (ok = false);
+          const secs = (n: number) => `${(n / sampleRate).toFixed(3)} s`;
+          if (to > src.frames) {
+            sink.error('PA205', `cue '${id}': edit segment ${j + 1} reads to ${secs(to)}, past the end of source '${sourceId}' (${secs(src.frames)})`, at([...sp, 'to']));
+            return void (ok = false);
+          }
+          if (to <= from) {
+            sink.error('PA206', `cue '${id}': edit segment ${j + 1} ends before it starts`, at([...sp, 'to']));
+            return void (ok = false);
+          }
+          // crossfades end on the cut, so a segment after the first needs `crossfade` of source before its `from`
+          if (j > 0 && from - crossfade < 0) {
+            sink.error('PA205', `cue '${id}': the crossfade into segment ${j + 1} needs ${secs(crossfade)} of source before ${secs(from)}`, at([...sp, 'from']));
+            return void (ok = false);
+          }
+          edit!.push({ from, to, repeat: (seg.repeat as number | undefined) ?? 1, crossfade: j === 0 ? 0 : crossfade });
+        });
+      }
+      const editLength = edit ? edit.reduce((n, s) => n + (s.to - s.from) * s.repeat, 0) : 0;
+
+      if (src && inS !== undefined && outS !== undefined && !edit) {
         const secs = (n: number) => `${(n / sampleRate).toFixed(3)} s`;
-        if (outS > src.frames) {
+        if (outS > src.frames && takes) {
+          ok = false;
+          sink.error('PA205', `event '${id}': take '${sourceId}' (${secs(src.frames)}) is shorter than the event (out ${secs(outS)})`, at([...p, 'out']));
+        } else if (outS > src.frames) {
           ok = false;
           sink.error('PA205', `event '${id}': out ${secs(outS)} is past the end of source '${sourceId}' (${secs(src.frames)})`, at([...p, 'out']));
         } else if (inS >= src.frames) {
@@ -245,23 +418,179 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
           sink.error('PA208', `event '${id}': fades (${secs(fadeIn.length)} + ${secs(fadeOut.length)}) are longer than the event (${secs(outS - inS)})`, at([...p, e.fade_in !== undefined ? 'fade_in' : 'fade_out']));
         }
       }
+      const length = edit ? editLength : (outS ?? 0) - (inS ?? 0);
+      if (edit && fadeIn.length + fadeOut.length > length) {
+        ok = false;
+        sink.error('PA208', `event '${id}': fades are longer than the edited cue`, at([...p, e.fade_in !== undefined ? 'fade_in' : 'fade_out']));
+      }
+      // Slip: the take slides against the picture (positive = later).
+      if (e.slip !== undefined) {
+        const slip = signedSamples(sound, e.slip, [...p, 'slip']);
+        if (slip === undefined) ok = false;
+        else if (start + slip < 0) {
+          ok = false;
+          sink.error('PA204', `event '${id}': slipping by ${String(e.slip)} moves it before the project start`, at([...p, 'slip']));
+        } else start += slip;
+      }
+      const metres = (x: number, q: PathSeg[]) => {
+        if (x > 0) return true;
+        sink.error('PA106', `${label(q)}: a distance must be greater than 0 m (got ${x} m)`, at(q));
+        return false;
+      };
+      const distance = e.distance === undefined ? null : resolveKeyframed(sound, e.distance, [...p, 'distance'], 'm', length, metres);
+      if (distance === undefined) ok = false;
+      let azimuthKeys: Keyframes | null = null;
+      if (typeof e.pan === 'object' && e.pan !== null) {
+        const k = resolveKeyframed(sound, e.pan, [...p, 'pan'], 'deg', length, (x, q) => {
+          if (x >= -180 && x <= 180) return true;
+          sink.error('PA106', `${label(q)}: ${x} deg is not an azimuth (-180 deg .. 180 deg)`, at(q));
+          return false;
+        });
+        if (k === undefined) ok = false;
+        else azimuthKeys = typeof k === 'number' ? { t: [0], value: [k] } : k;
+      }
+      const process = resolveChain(sound, e.process, [...p, 'process'], irOf);
+      if (!process) ok = false;
+      for (const step of process ?? []) {
+        if (step.sidechain) {
+          sink.error('PA212', `event '${id}': side-chain compression belongs on a bus`, at([...p, 'process']));
+          ok = false;
+        }
+      }
+      const sends = sendsOf(e.send, [...p, 'send']);
+      if (e.reverb !== undefined) {
+        const r = String(e.reverb);
+        if (!reverbs.has(r)) {
+          const near = closest(r, reverbs.keys());
+          sink.error('PA211', `event '${id}': send to unknown reverb '${r}'`, at([...p, 'reverb']), near ? `did you mean '${near}'?` : 'define it under reverbs:');
+          ok = false;
+        } else if (sends[r] === undefined) {
+          // direct-to-reverberant balance: the diffuse field stays put while the direct sound falls with distance
+          const d = distance === null || distance === undefined ? 1 : typeof distance === 'number' ? distance : distance.value.reduce((a, b) => a + b, 0) / distance.value.length;
+          sends[r] = reverbSendLevel(d);
+        }
+      }
+      if (e.license !== undefined && list !== 'music') {
+        sink.error('PA401', `event '${id}': only music cues carry a license`, at([...p, 'license']));
+        ok = false;
+      }
       if (ok && src && inS !== undefined && outS !== undefined) {
-        events.push({ id, list, source: sourceId, start, in: inS, out: outS, gain, azimuth, lfe, divergence, fadeIn, fadeOut, bus: busId, loc });
+        events.push({
+          id,
+          list,
+          source: sourceId,
+          start,
+          in: edit ? 0 : inS,
+          out: edit ? editLength : outS,
+          gain,
+          azimuth,
+          lfe,
+          divergence,
+          fadeIn,
+          fadeOut,
+          bus: busId,
+          process: process ?? [],
+          distance: distance ?? null,
+          doppler: Boolean(e.doppler),
+          azimuthKeys,
+          gainAutomation: null,
+          sends,
+          edit,
+          takes,
+          license: (e.license as string | undefined) ?? null,
+          usage: (e.usage as string | undefined) ?? null,
+          loc,
+        });
       }
     });
   }
 
+  // ---- automation: breakpoints on an event's gain, pan or distance, or a bus's gain
+  const byId = new Map(events.map((e) => [e.id, e]));
+  ((v.automation as Obj[] | undefined) ?? []).forEach((a, i) => {
+    const p: PathSeg[] = ['automation', i];
+    const target = String(a.target);
+    const dot = target.lastIndexOf('.');
+    const who = target.slice(0, dot);
+    const param = target.slice(dot + 1);
+    const ev = byId.get(who);
+    const bus = buses.get(who);
+    if (!ev && !bus) {
+      const near = closest(who, [...byId.keys(), ...buses.keys()]);
+      sink.error('PA215', `automation target '${who}' is neither an event nor a bus`, at([...p, 'target']), near ? `did you mean '${near}'?` : undefined);
+      return;
+    }
+    if (bus && param !== 'gain') {
+      sink.error('PA215', `bus '${who}': only gain can be automated on a bus`, at([...p, 'target']));
+      return;
+    }
+    const unit = param === 'gain' ? 'dB' : param === 'pan' ? 'deg' : 'm';
+    const origin = ev ? ev.start : 0;
+    const points: AutomationPoint[] = [];
+    let ok = true;
+    (a.points as unknown[][]).forEach((pt, j) => {
+      const pp: PathSeg[] = [...p, 'points', j];
+      const tc = parseTimecode(String(pt[0]), rate);
+      if ('error' in tc) {
+        sink.error('PA207', `automation of ${target}: ${tc.error}`, at([...pp, 0]));
+        ok = false;
+        return;
+      }
+      const t = framesToSamples(tc.frames, rate, sampleRate) - startSamples - origin;
+      const q = parseAs(String(pt[1]), [unit]);
+      if ('error' in q) {
+        sink.error('PA106', `automation of ${target}: ${q.error}`, at([...pp, 1]));
+        ok = false;
+        return;
+      }
+      if (unit === 'm' && q.value <= 0) {
+        sink.error('PA106', `automation of ${target}: a distance must be greater than 0 m`, at([...pp, 1]));
+        ok = false;
+        return;
+      }
+      if (points.length && t <= points[points.length - 1].t) {
+        sink.error('PA209', `automation of ${target}: breakpoints must be in time order`, at([...pp, 0]));
+        ok = false;
+        return;
+      }
+      const curve = (pt[2] ?? 'linear') as AutomationPoint['curve'];
+      if (!['linear', 'exponential', 's-curve', 'hold'].includes(curve)) {
+        sink.error('PA106', `automation of ${target}: unknown curve '${String(pt[2])}' (linear, exponential, s-curve, hold)`, at([...pp, 2]));
+        ok = false;
+        return;
+      }
+      points.push({ t, value: q.value, curve });
+    });
+    if (!ok) return;
+    if (bus) bus.gainAutomation = points;
+    else if (param === 'gain') ev!.gainAutomation = points;
+    else if (param === 'pan') ev!.azimuthKeys = { t: points.map((x) => x.t), value: points.map((x) => x.value) };
+    else ev!.distance = { t: points.map((x) => x.t), value: points.map((x) => x.value) };
+  });
+
+  // ---- music licenses
+  const eventPath = new Map<string, PathSeg[]>();
+  for (const list of EVENT_LISTS) ((v[list] as Obj[] | undefined) ?? []).forEach((e, i) => eventPath.set(String(e.id), [list, i]));
+  const licenses = resolveLicenses(v, events, eventPath, { sink, at, sampleRate, rate });
+
+  // ---- picture: anchored events trimmed at their shot's cuts
+  picture.place(events);
+
   // ---- master
-  const hasDialogue = [...buses.values()].some((b) => b.stem === 'dialogue');
-  const master = resolveMaster(v.master as Obj, sink, at, hasDialogue);
+  const stemNames = new Set([...buses.values()].map((b) => b.stem).filter((x): x is string => x !== null));
+  for (const r of reverbs.values()) stemNames.add(r.stem);
+  const master = resolveMaster(v.master as Obj, sink, at, stemNames);
   if (events.length === 0 && !sink.hasErrors) {
     sink.error('PA209', 'the project has no events: there is nothing to render', at([]), 'add events under dialogue:, sfx:, foley: or music:');
   }
 
+  for (const ir of irs) ir.sha256 = (await hashFile(ir.abs)).sha256;
   if (sink.hasErrors) return undefined;
   return {
     formatVersion: 1,
     title: String(proj.title),
+    release: (proj.release as string | undefined) ?? null,
+    production: (proj.production as string | undefined) ?? null,
     sampleRate,
     frameRate: rate,
     startSamples,
@@ -271,6 +600,8 @@ export async function resolve(loaded: Loaded, { sink, hashFile }: ResolveOptions
     projectFile: loaded.projectFile.rel,
     sources,
     buses,
+    reverbs,
+    licenses,
     events,
     master,
     files: loaded.files.map((f) => f.rel),

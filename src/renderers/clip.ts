@@ -1,27 +1,50 @@
-/** clip: a source range with gain, fades and pan, mapped to the master layout (materialised when it carries processing). */
+/**
+ * clip, when stored: events with processing or a distance model. The material, its
+ * envelope, the processor chain (latency compensated, tails kept), the distance model,
+ * then the pan, rendered once in order and cached.
+ */
 import { ObjectWriter } from '../io/audio-object.ts';
-import { clipInput, openInput, type ClipParams } from './inputs.ts';
+import { runChain } from './chain.ts';
+import { clipLength, createDistanceStage, createEnvelopeGain, createPanner, materialStage, type ClipParams } from './clip-pipeline.ts';
+import { openInput } from './inputs.ts';
 import { BLOCK, type Progress, type RenderResult, type RenderTask } from './types.ts';
 
 export function renderClip(task: RenderTask, progress: Progress, block = BLOCK): RenderResult {
   const p = task.node.params as unknown as ClipParams;
-  const clip = clipInput(p, openInput(task.inputs[0], block), block);
-  const out = new ObjectWriter(task.outPath, clip.channels, task.sampleRate, 0, clip.frames);
-  const buf = new Float32Array(block * clip.channels);
+  const material = materialStage(p, openInput(task.inputs[0], block), block);
+  const inCh = material.channels;
+  const length = clipLength(p);
+  const envelope = createEnvelopeGain(p, inCh);
+  const distance = createDistanceStage(p, inCh, task.sampleRate, block);
+  const pan = createPanner(p, inCh);
+  const outBuf = new Float32Array(block * p.channels);
+  const out = new ObjectWriter(task.outPath, p.channels, task.sampleRate, 0, length);
+  let pos = 0;
   try {
     out.begin(0);
-    for (let pos = 0; pos < clip.frames; pos += block) {
-      const n = Math.min(block, clip.frames - pos);
-      clip.read(pos, n, buf);
-      out.write(buf, n);
-      progress((pos + n) / clip.frames);
-    }
+    runChain(
+      p.process ?? [],
+      { sampleRate: task.sampleRate, channels: inCh, irFiles: task.node.irFiles },
+      length,
+      block,
+      (start, n, buf) => {
+        material.read(start, n, buf);
+        envelope(buf, start, n);
+      },
+      (buf, n) => {
+        distance?.process(buf, pos, n);
+        pan(buf, outBuf, pos, n);
+        out.write(outBuf, n);
+        pos += n;
+        progress(pos / length);
+      },
+    );
     out.close();
   } catch (err) {
     out.abort();
     throw err;
   } finally {
-    clip.close();
+    material.close();
   }
-  return { frames: clip.frames, channels: clip.channels };
+  return { frames: length, channels: p.channels };
 }

@@ -8,27 +8,11 @@
 import fs from 'node:fs';
 import { WavReader } from '../io/index.ts';
 import { ObjectReader } from '../io/audio-object.ts';
-import { applyEnvelopeAndMatrix, type Envelope } from './dsp/fade.ts';
-import type { LayoutName } from './dsp/layouts.ts';
-import { panMatrixForLayout } from './dsp/pan.ts';
+import { clipLength, createEnvelopeGain, createPanner, materialStage, type ClipParams } from './clip-pipeline.ts';
 import { mixInput, mixLive, type MixParams } from './mix-reader.ts';
 import { RenderError } from './types.ts';
 
-export interface ClipParams {
-  in: number;
-  out: number;
-  gain: number;
-  /** Degrees, positive to the right. */
-  azimuth: number;
-  /** Linear LFE send. */
-  lfe: number;
-  divergence: number;
-  layout: LayoutName;
-  fadeIn: { length: number; curve: 'linear' | 'equal-power' };
-  fadeOut: { length: number; curve: 'linear' | 'equal-power' };
-  srcChannels: number;
-  channels: number;
-}
+export type { ClipParams } from './clip-pipeline.ts';
 
 export type InputRef =
   | { type: 'object'; path: string }
@@ -98,34 +82,25 @@ function wavInput(path: string, label: string, channels: number, frames: number)
   };
 }
 
-/** A clip computed on the fly: source range → envelope (gain, fades) → channel matrix (pan). */
+/** A clip computed on the fly (no processing, no distance model): material → envelope → pan. */
 export function clipInput(p: ClipParams, src: BlockReader, maxBlock: number): BlockReader {
   const inCh = src.channels;
-  const length = p.out - p.in;
-  const env: Envelope = {
-    gain: p.gain,
-    length,
-    fadeIn: p.fadeIn.length,
-    fadeInCurve: p.fadeIn.curve,
-    fadeOut: p.fadeOut.length,
-    fadeOutCurve: p.fadeOut.curve,
-  };
-  const matrix = panMatrixForLayout(inCh, p.layout, p.azimuth, { lfeSend: p.lfe, divergence: p.divergence });
+  const material = materialStage(p, src, maxBlock);
+  const envelope = createEnvelopeGain(p, inCh);
+  const pan = createPanner(p, inCh);
+  const length = clipLength(p);
   let inBuf = new Float32Array(maxBlock * inCh);
   return {
     channels: p.channels,
     frames: length,
     read(start, frames, out) {
       if (inBuf.length < frames * inCh) inBuf = new Float32Array(frames * inCh);
-      const from = Math.max(0, start);
-      const to = Math.min(length, start + frames);
-      out.fill(0, 0, frames * p.channels);
-      if (to <= from) return;
-      src.read(p.in + from, to - from, inBuf);
-      applyEnvelopeAndMatrix(inBuf, inCh, out.subarray((from - start) * p.channels), p.channels, matrix, env, from, to - from);
+      material.read(start, frames, inBuf);
+      envelope(inBuf, start, frames);
+      pan(inBuf, out, start, frames);
     },
     live: () => [[0, length]],
-    close: () => src.close(),
+    close: () => material.close(),
   };
 }
 
@@ -133,7 +108,7 @@ export function clipInput(p: ClipParams, src: BlockReader, maxBlock: number): Bl
 export function liveRanges(ref: InputRef): [number, number][] {
   switch (ref.type) {
     case 'clip':
-      return [[0, ref.params.out - ref.params.in]];
+      return [[0, clipLength(ref.params)]];
     case 'wav':
       return [[0, ref.frames]];
     case 'mix':

@@ -5,12 +5,16 @@
  * order, into a float64 accumulator. Memory follows the block size and the number of
  * overlapping inputs, never the length of the timeline.
  */
+import type { ProcStep } from '../compiler/resolve-sound.ts';
+import { createEnvelope } from './dsp/envelope.ts';
 import { addInto, toFloat32 } from './dsp/mix.ts';
 import { liveRanges, mergeRanges, openInput, type BlockReader, type InputRef } from './inputs.ts';
 
 export interface Placement {
   start: number;
   length: number;
+  /** Level of this input in the mix (a send level); default 1. */
+  gain?: number;
 }
 
 export interface MixParams {
@@ -22,6 +26,12 @@ export interface MixParams {
   /** Timeline position of the mix's frame 0, and its span. */
   start: number;
   length: number;
+  /** Fader automation in dB, times relative to the mix's frame 0. */
+  automation?: { t: number; value: number; curve: 'linear' | 'exponential' | 's-curve' | 'hold' }[] | null;
+  /** Processor chain on the summed signal (stored buses only). */
+  process?: ProcStep[];
+  /** Index in the inputs of the side-chain signal (after the placements). */
+  sidechain?: number | null;
 }
 
 export function mixLive(p: MixParams, inputs: InputRef[]): [number, number][] {
@@ -44,6 +54,8 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
   const open = new Map<number, BlockReader>(); // insertion order = placement order
   let next = 0;
   let lastEnd = -1;
+  const auto = p.automation?.length ? createEnvelope(p.automation, { domain: 'db' }) : null;
+  let autoBuf = new Float64Array(0);
   const reset = () => {
     for (const r of open.values()) r.close();
     open.clear();
@@ -75,14 +87,21 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
         const to = Math.min(t1, x.start + x.length);
         if (to > from) {
           r.read(from - x.start, to - from, tmp);
-          addInto(acc, from - t0, tmp, to - from, ch, 1);
+          addInto(acc, from - t0, tmp, to - from, ch, x.gain ?? 1);
         }
         if (x.start + x.length <= t1) {
           r.close();
           open.delete(idx);
         }
       }
-      toFloat32(acc, out, frames * ch, p.gain);
+      if (auto) {
+        if (autoBuf.length < frames) autoBuf = new Float64Array(frames);
+        auto.fill(autoBuf, start, frames);
+        for (let f = 0; f < frames; f++) {
+          const g = p.gain * autoBuf[f];
+          for (let c = 0; c < ch; c++) out[f * ch + c] = g * acc[f * ch + c];
+        }
+      } else toFloat32(acc, out, frames * ch, p.gain);
     },
     live: () => mixLive(p, inputs),
     close: reset,

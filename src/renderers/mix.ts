@@ -1,27 +1,59 @@
-/** bus and master, when stored: the mix reader's live segments written to a sparse object. */
+/**
+ * bus and master, when stored. A plain stored mix writes the mix reader's live segments to
+ * a sparse object. A processed bus (EQ, compressor — side-chained from another bus for
+ * ducking — reverb returns) runs its chain over the summed signal from start to end,
+ * keeping the tail, and writes one dense segment.
+ */
 import { ObjectWriter } from '../io/audio-object.ts';
+import { runChain } from './chain.ts';
+import { openInput } from './inputs.ts';
 import { mixInput, mixLive, type MixParams } from './mix-reader.ts';
 import { BLOCK, type Progress, type RenderResult, type RenderTask } from './types.ts';
 
 export function renderMix(task: RenderTask, progress: Progress, block = BLOCK): RenderResult {
   const p = task.node.params as unknown as MixParams;
-  const segments = mixLive(p, task.inputs);
-  const total = Math.max(1, segments.reduce((s, [a, b]) => s + (b - a), 0));
   const mix = mixInput(p, task.inputs, block);
-  const buf = new Float32Array(block * p.channels);
   const out = new ObjectWriter(task.outPath, p.channels, p.sampleRate, p.start, p.length);
-  let done = 0;
+  const buf = new Float32Array(block * p.channels);
   try {
-    for (const [a, b] of segments) {
-      out.begin(a);
-      for (let pos = a; pos < b; pos += block) {
-        const n = Math.min(block, b - pos);
-        mix.read(pos, n, buf);
-        out.write(buf, n);
-        done += n;
-        progress(done / total);
+    if (p.process?.length) {
+      const sc = p.sidechain !== undefined && p.sidechain !== null ? openInput(task.inputs[p.sidechain], block) : null;
+      // the side-chain bus has its own span: read it at the same timeline positions
+      const scStart = (p as MixParams & { sidechainStart?: number }).sidechainStart ?? 0;
+      out.begin(0);
+      let done = 0;
+      try {
+        runChain(
+          p.process,
+          { sampleRate: p.sampleRate, channels: p.channels, sidechainChannels: sc?.channels, irFiles: task.node.irFiles },
+          p.length,
+          block,
+          (start, n, b) => mix.read(start, n, b),
+          (b, n) => {
+            out.write(b, n);
+            done += n;
+            progress(done / p.length);
+          },
+          sc ? (start, n, b) => sc.read(p.start + start - scStart, n, b) : undefined,
+        );
+      } finally {
+        sc?.close();
       }
-      out.end();
+    } else {
+      const segments = mixLive(p, task.inputs);
+      const total = Math.max(1, segments.reduce((s, [a, b]) => s + (b - a), 0));
+      let done = 0;
+      for (const [a, b] of segments) {
+        out.begin(a);
+        for (let pos = a; pos < b; pos += block) {
+          const n = Math.min(block, b - pos);
+          mix.read(pos, n, buf);
+          out.write(buf, n);
+          done += n;
+          progress(done / total);
+        }
+        out.end();
+      }
     }
     out.close();
   } catch (err) {

@@ -1,21 +1,138 @@
-/** source: decode a WAV/BWF file into an audio object (float32, the file's channels). Used when a source needs processing. */
+/**
+ * source, when stored: decode a WAV/BWF file, convert it to the project rate (Kaiser
+ * polyphase resampler) and run its restoration chain (rumble, hum, declick, denoise)
+ * once; every event that uses the source reads the result from the cache.
+ */
+import type { ProcStep } from '../compiler/resolve-sound.ts';
 import { ObjectWriter } from '../io/audio-object.ts';
-import { openInput } from './inputs.ts';
-import { BLOCK, type Progress, type RenderResult, type RenderTask } from './types.ts';
+import { WavReader } from '../io/index.ts';
+import { runChain } from './chain.ts';
+import { createResampler } from './dsp/resample.ts';
+import { openInput, type BlockReader } from './inputs.ts';
+import { BLOCK, RenderError, type Progress, type RenderResult, type RenderTask } from './types.ts';
+
+interface SourceParams {
+  sha256: string;
+  channels: number;
+  /** at the project rate */
+  frames: number;
+  fileFrames: number;
+  fileRate: number;
+  sampleRate: number;
+  restore: ProcStep[];
+}
+
+/** The file at the project rate, read sequentially (random access restarts the stream). */
+export function resampledInput(path: string, label: string, p: { channels: number; fileFrames: number; fileRate: number; sampleRate: number; frames: number }, block: number): BlockReader {
+  if (p.fileRate === p.sampleRate) return openInput({ type: 'wav', path, label, channels: p.channels, frames: p.frames }, block);
+  let reader: WavReader;
+  try {
+    reader = WavReader.open(path);
+  } catch (err) {
+    throw new RenderError((err as { code?: string }).code ?? 'PA300', `${label}: ${(err as Error).message}`);
+  }
+  if (reader.info.frames !== p.fileFrames || reader.info.channels !== p.channels) {
+    reader.close();
+    throw new RenderError('PA306', `${label} changed while building; build again`);
+  }
+  const ch = p.channels;
+  let rs = createResampler({ fromRate: p.fileRate, toRate: p.sampleRate, channels: ch });
+  const inBuf = new Float32Array(block * ch);
+  let outBuf = new Float32Array(rs.maxOutputFrames(block) * ch + rs.maxFlushFrames * ch);
+  // produced-but-unread output frames
+  let pending = new Float32Array(0);
+  let pendingFrames = 0;
+  let filePos = 0;
+  let outPos = 0; // frames handed out so far
+  let flushed = false;
+  const restart = () => {
+    rs = createResampler({ fromRate: p.fileRate, toRate: p.sampleRate, channels: ch });
+    pendingFrames = 0;
+    filePos = 0;
+    outPos = 0;
+    flushed = false;
+  };
+  const produce = () => {
+    let n = 0;
+    if (filePos < p.fileFrames) {
+      const take = Math.min(block, p.fileFrames - filePos);
+      reader.read(filePos, take, inBuf);
+      filePos += take;
+      n = rs.process(inBuf, take, outBuf);
+    } else if (!flushed) {
+      n = rs.flush(outBuf);
+      flushed = true;
+    } else {
+      return false;
+    }
+    const merged = new Float32Array((pendingFrames + n) * ch);
+    merged.set(pending.subarray(0, pendingFrames * ch));
+    merged.set(outBuf.subarray(0, n * ch), pendingFrames * ch);
+    pending = merged;
+    pendingFrames += n;
+    return true;
+  };
+  const skipTo = (start: number) => {
+    if (start < outPos) restart();
+    while (outPos < start) {
+      if (pendingFrames === 0 && !produce()) return;
+      const drop = Math.min(pendingFrames, start - outPos);
+      pending = pending.subarray(drop * ch);
+      pendingFrames -= drop;
+      outPos += drop;
+    }
+  };
+  return {
+    channels: ch,
+    frames: p.frames,
+    read(start, frames, out) {
+      skipTo(start);
+      let got = 0;
+      while (got < frames) {
+        if (pendingFrames === 0 && !produce()) break;
+        const take = Math.min(pendingFrames, frames - got);
+        out.set(pending.subarray(0, take * ch), got * ch);
+        pending = pending.subarray(take * ch);
+        pendingFrames -= take;
+        got += take;
+        outPos += take;
+      }
+      if (got < frames) out.fill(0, got * ch, frames * ch);
+      if (outBuf.length === 0) outBuf = new Float32Array(1);
+    },
+    live: () => [[0, p.frames]],
+    close: () => reader.close(),
+  };
+}
 
 export function renderSource(task: RenderTask, progress: Progress, block = BLOCK): RenderResult {
   const { node } = task;
-  const src = openInput({ type: 'wav', path: node.file!, label: node.display.file, channels: node.params.channels as number, frames: node.params.frames as number }, block);
-  const out = new ObjectWriter(task.outPath, src.channels, node.params.sampleRate as number, 0, src.frames);
-  const buf = new Float32Array(block * src.channels);
+  const p = node.params as unknown as SourceParams;
+  const label = node.display.file;
+  const src = resampledInput(node.file!, label, p, block);
+  const out = new ObjectWriter(task.outPath, p.channels, p.sampleRate, 0, p.frames);
+  const readProfile = (start: number, frames: number) => {
+    const r = resampledInput(node.file!, label, p, block);
+    const buf = new Float32Array(frames * p.channels);
+    r.read(start, frames, buf);
+    r.close();
+    return buf;
+  };
   try {
     out.begin(0);
-    for (let pos = 0; pos < src.frames; pos += block) {
-      const n = Math.min(block, src.frames - pos);
-      src.read(pos, n, buf);
-      out.write(buf, n);
-      progress((pos + n) / src.frames);
-    }
+    let done = 0;
+    runChain(
+      p.restore,
+      { sampleRate: p.sampleRate, channels: p.channels, readProfile, irFiles: node.irFiles },
+      p.frames,
+      block,
+      (start, n, buf) => src.read(start, n, buf),
+      (buf, n) => {
+        out.write(buf, n);
+        done += n;
+        progress(done / Math.max(1, p.frames));
+      },
+    );
     out.close();
   } catch (err) {
     out.abort();
@@ -23,5 +140,5 @@ export function renderSource(task: RenderTask, progress: Progress, block = BLOCK
   } finally {
     src.close();
   }
-  return { frames: src.frames, channels: src.channels };
+  return { frames: p.frames, channels: p.channels };
 }

@@ -4,9 +4,9 @@
  * This module imports nothing, so the compiler can key nodes without loading DSP code.
  */
 export const KIND_VERSIONS = {
-  source: 1,
-  clip: 1,
-  bus: 1,
+  source: 2,
+  clip: 2,
+  bus: 2,
   stem: 1,
   master: 1,
   loudness: 1,

@@ -306,7 +306,7 @@ describe('schema', () => {
       err('PA102', 'postaudio.yaml', 15, 25),
     ]);
     expect(ds.map((d) => d.message)).toEqual([
-      'dialogue[0].pan has an invalid value true: expected position: an azimuth from "-180 deg" to "180 deg" (0 = centre, -30 deg = left speaker, 30 deg = right, ±110 deg = surrounds), or a number from -1 (left) to 1 (right) across the front pair.',
+      'dialogue[0].pan has an invalid value true: expected position: an azimuth ("-30 deg"), a number -1..1 across the front pair, or keyframes { "0 s": -30 deg, "4 s": 30 deg }.',
       'dialogue[0].fade_in has an invalid value 5: expected a fade: a duration (linear), or a length with a curve.',
       'dialogue[0].in has an invalid value 3: expected a duration: "250 ms", "1.5 s", "12f" (frames at the project frame rate).',
       'dialogue[0].fade_out.length has an invalid value 7: expected a duration: "250 ms", "1.5 s", "12f" (frames at the project frame rate).',
@@ -366,7 +366,7 @@ describe('schema', () => {
   it('PA103: with nothing near, the hint lists the allowed keys', async () => {
     const ds = await diagnose(project(`buses:\n  DX: { colour: red }\n${MASTER}`));
     expect(ds.map(brief)).toEqual([err('PA103', 'postaudio.yaml', 8, 9)]);
-    expect(ds[0].hint).toBe('allowed keys: stem, gain');
+    expect(ds[0].hint).toBe('allowed keys: stem, gain, process, send');
   });
 
   it('PA104: a missing required key points at the parent map', async () => {
@@ -614,7 +614,7 @@ describe('resolve: media', () => {
       'trunc.wav': ok.subarray(0, ok.length - 1000),
       'eight.wav': eightBit,
       'three.wav': wav({ channels: 3, frames: 100 }),
-      'rate.wav': wav({ sampleRate: 44100 }),
+      'rate.wav': wav({ sampleRate: 4000 }), // 44.1 kHz and the like are resampled; 4 kHz is not a source rate
     });
     expect(ds.map(brief)).toEqual([
       err('PA301', 'postaudio.yaml', 10, 9),
@@ -630,7 +630,7 @@ describe('resolve: media', () => {
       `source 'trunc' (trunc.wav): truncated: the data chunk claims 9600 bytes (4800 frames) but only 8600 bytes (4300 frames) are present`,
       `source 'eight' (eight.wav): 8-bit integer PCM is not supported (16, 24, 32 are)`,
       `source 'three' (three.wav) has 3 channels; events take mono or stereo sources for now`,
-      `source 'rate' (rate.wav) is 44100 Hz but the project is 48000 Hz`,
+      `source 'rate' (rate.wav) is 4000 Hz; sources from 8 kHz to 384 kHz are converted to the project rate`,
     ]);
     // a bad source does not also make its events report an unknown source
     expect(ds.some((d) => d.code === 'PA202')).toBe(false);
