@@ -211,7 +211,8 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
     const id = `stem:${name}`;
     if (!byId.has(id)) {
       const members = busIds.filter((b) => stemOf.get(b) === name);
-      mixOf(id, 'stem', members, { buses: members.join(', ') }, p.master.loc, false);
+      // from the timeline's start, like the master: a stem deliverable reads it from frame 0
+      mixOf(id, 'stem', members, { buses: members.join(', ') }, p.master.loc, true);
     }
     return id;
   };
@@ -270,6 +271,15 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
       deliver({ ...d, limiter: d.target ? d.limiter : false }, d.file, id, gainFrom, ` - ${d.name}`);
     } else deliver(d, d.file, 'master', null, '');
   }
+  // A mix read by several nodes (the master under a printmaster, a stereo fold-down and their
+  // loudness analyses; a bus under the master and its stem) is stored once instead of being
+  // summed again by every reader. Keys are unaffected: storing never changes the audio.
+  const readers = new Map<string, number>();
+  for (const n of nodes) for (const i of n.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
+  for (const n of nodes) {
+    if (n.inline && (n.kind === 'bus' || n.kind === 'stem' || n.kind === 'master') && (readers.get(n.id) ?? 0) >= 2) n.inline = false;
+  }
+
   add('report:qc', 'report', { title: p.title }, qcIds, { deliverables: String(qcIds.length) }, { bundle: true, origin: origin(p.master.loc) });
 
   return { version: 1, title: p.title, sampleRate, nodes };
