@@ -98,7 +98,7 @@ export async function runBuild(plan: Plan, opts: BuildOptions): Promise<BuildSum
   };
 
   const make = async (node: PlanNode): Promise<boolean> => {
-    if (await cache.has(node.key)) {
+    if (await cache.has(node.key, Boolean(node.inline))) {
       available.add(node.id);
       emit({ type: 'node-done', id: node.id, kind: node.kind, cached: true, seconds: 0 });
       return true;

@@ -84,9 +84,11 @@ export class Cache {
    * identity it had when committed; a deliverable whose identity changed is re-hashed and
    * kept if its content still matches. Anything else is removed and rendered again.
    */
-  async has(key: string): Promise<boolean> {
+  async has(key: string, inline = false): Promise<boolean> {
     const meta = this.meta(key);
     if (!meta) return false;
+    // an entry made when the node was computed inline holds no object for a reader that needs one
+    if (Boolean(meta.inline) !== inline) return false;
     if (meta.inline) return true;
     const obj = this.objectPath(key);
     let st: fs.Stats;

@@ -21,7 +21,7 @@ export async function explainPlan(plan: Plan, cacheDir: string): Promise<NodeExp
 
   const visit = async (n: PlanNode): Promise<void> => {
     if (status.has(n.id)) return;
-    if (await cache.has(n.key)) {
+    if (await cache.has(n.key, Boolean(n.inline))) {
       status.set(n.id, { status: 'cached', reason: 'up to date' });
       return;
     }
