@@ -26,12 +26,17 @@ export async function validateCommand(io: Io, project: string | undefined, opts:
 export async function planCommand(io: Io, project: string | undefined, opts: { json?: boolean; cacheDir?: string }): Promise<number> {
   const paths = projectPaths(project, opts, io.cwd);
   const { result } = await compileProject(paths);
-  printDiagnostics(io, result, opts.json ? 'json' : 'text');
+  if (opts.json && !result.ok) {
+    io.out(JSON.stringify({ ok: false, diagnostics: result.diagnostics }));
+    return EXIT_PROJECT;
+  }
+  if (!opts.json) printDiagnostics(io, result, 'text');
   if (!result.ok) return EXIT_PROJECT;
   const plan = result.plan!;
   const ex = await explainPlan(plan, paths.cacheDir);
   if (opts.json) {
-    io.out(JSON.stringify({ title: plan.title, nodes: plan.nodes.map((n, i) => ({ ...ex[i], inputs: n.inputs, params: n.params })) }));
+    // one JSON document: the plan, with the compile's warnings
+    io.out(JSON.stringify({ ok: true, title: plan.title, diagnostics: result.diagnostics, nodes: plan.nodes.map((n, i) => ({ ...ex[i], inline: Boolean(n.inline), inputs: n.inputs, params: n.params })) }));
     return EXIT_OK;
   }
   const c = io.colors;
