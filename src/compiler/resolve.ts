@@ -394,6 +394,13 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
             sink.error('PA205', `cue '${id}': the crossfade into segment ${j + 1} needs ${secs(crossfade)} of source before ${secs(from)}`, at([...sp, 'from']));
             return void (ok = false);
           }
+          // ...and it plays over the end of the piece before the cut: the previous segment, or this one when it repeats
+          const prev = edit![edit!.length - 1];
+          const under = Math.min(prev ? prev.to - prev.from : Infinity, ((seg.repeat as number | undefined) ?? 1) > 1 ? to - from : Infinity);
+          if (j > 0 && crossfade > under) {
+            sink.error('PA208', `cue '${id}': the crossfade into segment ${j + 1} (${secs(crossfade)}) is longer than the segment it fades out of (${secs(under)})`, at(seg.crossfade !== undefined ? [...sp, 'crossfade'] : sp));
+            return void (ok = false);
+          }
           edit!.push({ from, to, repeat: (seg.repeat as number | undefined) ?? 1, crossfade: j === 0 ? 0 : crossfade });
         });
       }

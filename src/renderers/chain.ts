@@ -22,7 +22,7 @@ export interface ChainStage {
 export interface ChainContext {
   sampleRate: number;
   channels: number;
-  /** For denoise: reads `frames` frames of the signal being processed from `start`. */
+  /** For denoise: reads `frames` frames of the chain's input from `start` (called with increasing starts). */
   readProfile?: (start: number, frames: number) => Float32Array;
   /** Channels of the side-chain signal, when a compressor has one. */
   sidechainChannels?: number;
@@ -50,7 +50,29 @@ function readIr(abs: string, label: string): Float32Array[] {
   }
 }
 
-export function createStage(step: ProcStep, ctx: ChainContext): ChainStage {
+/**
+ * The noise-profile range of a denoise step as the steps before it leave it (rumble filtered,
+ * hum removed, clicks repaired), so the profile describes the noise denoise actually sees.
+ * Those steps run from the start of the signal — their state matters — latency compensated.
+ */
+function profileAfter(before: ProcStep[], ctx: ChainContext, from: number, to: number): Float32Array {
+  const read = ctx.readProfile!;
+  if (before.length === 0) return read(from, to - from);
+  const ch = ctx.channels;
+  const out = new Float32Array((to - from) * ch);
+  let pos = 0;
+  runChain(before, ctx, to, PROFILE_BLOCK, (start, n, buf) => buf.set(read(start, n)), (buf, n) => {
+    const lo = Math.max(pos, from);
+    const hi = Math.min(pos + n, to);
+    if (hi > lo) out.set(buf.subarray((lo - pos) * ch, (hi - pos) * ch), (lo - from) * ch);
+    pos += n;
+  });
+  return out;
+}
+const PROFILE_BLOCK = 4096;
+
+/** `before`: the steps that precede this one in its chain (a denoise profile is learned after them). */
+export function createStage(step: ProcStep, ctx: ChainContext, before: ProcStep[] = []): ChainStage {
   const pc = { sampleRate: ctx.sampleRate, channels: ctx.channels };
   const wrap = (p: Processor): ChainStage => ({ process: (b, n) => p.process(b, n), latency: p.latency });
   const params = step.params as Record<string, unknown>;
@@ -83,7 +105,7 @@ export function createStage(step: ProcStep, ctx: ChainContext): ChainStage {
     case 'denoise': {
       const [from, to] = params.profileRange as [number, number];
       if (!ctx.readProfile) throw new RenderError('PA900', 'denoise needs the source to learn its noise profile from');
-      const profile = learnNoiseProfile(ctx.readProfile(from, to - from), to - from, ctx.channels, ctx.sampleRate);
+      const profile = learnNoiseProfile(profileAfter(before, ctx, from, to), to - from, ctx.channels, ctx.sampleRate);
       return wrap(denoise.create({ profile, reductionDb: params.reductionDb as number, sensitivity: params.sensitivity as number }, pc));
     }
   }
@@ -103,7 +125,7 @@ export function runChain(
   emit: (buf: Float32Array, frames: number) => void,
   readSidechain?: (start: number, frames: number, out: Float32Array) => void,
 ): void {
-  const stages = steps.map((s) => createStage(s, ctx));
+  const stages = steps.map((s, k) => createStage(s, ctx, steps.slice(0, k)));
   const latency = stages.reduce((n, s) => n + s.latency, 0);
   const ch = ctx.channels;
   const buf = new Float32Array(block * ch);

@@ -1,8 +1,8 @@
 /**
  * A mix as a reader: inputs placed on a timeline and summed on demand, block by block.
  * Only the inputs live in a block are opened and read (an interval sweep over the
- * placements, sorted by start); inputs are added in placement order, a fixed summation
- * order, into a float64 accumulator. Memory follows the block size and the number of
+ * placements in order of start); inputs are added in (start, placement index) order, a fixed
+ * summation order, into a float64 accumulator. Memory follows the block size and the number of
  * overlapping inputs, never the length of the timeline.
  */
 import type { ProcStep } from '../compiler/resolve-sound.ts';
@@ -21,7 +21,7 @@ export interface MixParams {
   gain: number;
   channels: number;
   sampleRate: number;
-  /** Sorted by (start, id): the summation order. */
+  /** Where each input sits on the timeline, in any order (the sweep takes them by start). */
   placements: Placement[];
   /** Timeline position of the mix's frame 0, and its span. */
   start: number;
@@ -51,7 +51,10 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
   const pl = p.placements;
   let acc = new Float64Array(maxBlock * ch);
   let tmp = new Float32Array(maxBlock * ch);
-  const open = new Map<number, BlockReader>(); // insertion order = placement order
+  const open = new Map<number, BlockReader>(); // insertion order = (start, placement index) order
+  // The sweep opens placements by start; a list that is not sorted by start (the master's and the
+  // stems' buses come in id order) is swept in sorted order, ties in list order.
+  const order = pl.map((_, i) => i).sort((a, b) => pl[a].start - pl[b].start || a - b);
   let next = 0;
   let lastEnd = -1;
   const auto = p.automation?.length ? createEnvelope(p.automation, { domain: 'db' }) : null;
@@ -77,8 +80,9 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
       // Placements are sorted by start: open every one that begins before this block ends.
       // A placement that also ended before it may still be opened when reads skip ahead;
       // it is closed below without being read.
-      while (next < pl.length && pl[next].start < t1) {
-        if (pl[next].start + pl[next].length > t0) open.set(next, openInput(inputs[next], maxBlock));
+      while (next < order.length && pl[order[next]].start < t1) {
+        const i = order[next];
+        if (pl[i].start + pl[i].length > t0) open.set(i, openInput(inputs[i], maxBlock));
         next++;
       }
       for (const [idx, r] of open) {

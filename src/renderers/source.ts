@@ -111,11 +111,12 @@ export function renderSource(task: RenderTask, progress: Progress, block = BLOCK
   const label = node.display.file;
   const src = resampledInput(node.file!, label, p, block);
   const out = new ObjectWriter(task.outPath, p.channels, p.sampleRate, 0, p.frames);
+  // one reader for the noise profile, read forward (the steps before denoise stream through it)
+  const profile: { reader: BlockReader | null } = { reader: null };
   const readProfile = (start: number, frames: number) => {
-    const r = resampledInput(node.file!, label, p, block);
+    profile.reader ??= resampledInput(node.file!, label, p, block);
     const buf = new Float32Array(frames * p.channels);
-    r.read(start, frames, buf);
-    r.close();
+    profile.reader.read(start, frames, buf);
     return buf;
   };
   try {
@@ -139,6 +140,7 @@ export function renderSource(task: RenderTask, progress: Progress, block = BLOCK
     throw err;
   } finally {
     src.close();
+    profile.reader?.close();
   }
   return { frames: p.frames, channels: p.channels };
 }

@@ -4,11 +4,11 @@
  * This module imports nothing, so the compiler can key nodes without loading DSP code.
  */
 export const KIND_VERSIONS = {
-  source: 2,
+  source: 3, // 3: a denoise profile is learned after the restoration steps before it
   clip: 2,
   bus: 2,
-  stem: 1,
-  master: 1,
+  stem: 2, // 2: inputs summed from the first block even when the list is not sorted by start
+  master: 2, // 2: likewise
   loudness: 1,
   deliverable: 2,
   qc: 1,
