@@ -31,32 +31,3 @@ export function envelopeAt(env: Envelope, i: number): number {
   if (fromEnd <= env.fadeOut) g *= curve(env.fadeOutCurve, fromEnd / env.fadeOut);
   return g;
 }
-
-/**
- * Applies the envelope and a channel matrix to a block: out[f·outCh + o] = g(first + f) · Σ_i m[o][i]·in[f·inCh + i].
- * Allocation-free; the constant middle of a clip takes the fast path.
- */
-export function applyEnvelopeAndMatrix(
-  input: Float32Array,
-  inChannels: number,
-  output: Float32Array,
-  outChannels: number,
-  matrix: Float64Array,
-  env: Envelope,
-  first: number,
-  frames: number,
-): void {
-  const fadeOutStart = env.length - env.fadeOut;
-  for (let f = 0; f < frames; f++) {
-    const i = first + f;
-    const g = i < env.fadeIn || i >= fadeOutStart ? envelopeAt(env, i) : env.gain;
-    const ib = f * inChannels;
-    const ob = f * outChannels;
-    for (let o = 0; o < outChannels; o++) {
-      let acc = 0;
-      const mb = o * inChannels;
-      for (let c = 0; c < inChannels; c++) acc += matrix[mb + c] * input[ib + c];
-      output[ob + o] = g * acc;
-    }
-  }
-}
