@@ -53,6 +53,29 @@ export interface Loaded {
   lineOf(file: string, offset: number): { line: number; col: number } | undefined;
 }
 
+/** The format version this postaudio writes and reads natively. */
+export const FORMAT_VERSION = 1;
+
+/**
+ * Format migrations: MIGRATIONS[v] upgrades a document of version v to v + 1, in place,
+ * through the yaml Document API, so diagnostics still point at the user's own lines and
+ * comments survive. `postaudio: 1` files keep loading forever: when version 2 arrives, its
+ * upgrade from 1 is registered here. A file newer than FORMAT_VERSION is left alone and
+ * reported (PA105) by the schema.
+ */
+export const MIGRATIONS: Record<number, (doc: Document) => void> = {};
+
+export function migrate(doc: Document): void {
+  const v = doc.get('postaudio');
+  if (typeof v !== 'number' || !Number.isInteger(v) || v >= FORMAT_VERSION) return;
+  for (let from = v; from < FORMAT_VERSION; from++) {
+    const step = MIGRATIONS[from];
+    if (!step) return; // no path from this version: the schema reports it
+    step(doc);
+    doc.set('postaudio', from + 1);
+  }
+}
+
 export function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
@@ -117,6 +140,7 @@ export function load(projectFile: string, { sink }: LoadOptions): Loaded | undef
     }
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length === 0) migrate(doc);
     const f: LoadedFile = { abs: fileAbs, rel, text, doc, lines };
     files.push(f);
     byRel.set(rel, f);
