@@ -11,6 +11,7 @@ import path from 'node:path';
 import { compile } from '../src/compiler/index.ts';
 import { runBuild } from '../src/engine/build.ts';
 import { generateProject } from './generate.ts';
+import { benchMeasure } from './measure.ts';
 
 const minutes = Number(process.env.BENCH_MINUTES ?? 60);
 const events = Number(process.env.BENCH_EVENTS ?? 1000);
@@ -101,3 +102,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+benchMeasure();
