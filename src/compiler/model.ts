@@ -66,6 +66,8 @@ export interface ResolvedEvent {
   /** Metres: a constant or keyframes over the event; null = no distance model. */
   distance: number | Keyframes | null;
   doppler: boolean;
+  /** Attenuation law for `distance` (null = inverse, 1 m, rolloff 1). */
+  distanceModel: { model: 'inverse' | 'linear' | 'exponential'; refDistance: number; rolloff: number; maxDistance: number } | null;
   /** Azimuth keyframes (degrees) overriding `azimuth`, from `pan:` keyframes or automation. */
   azimuthKeys: Keyframes | null;
   /** Gain automation (dB keyframes with curves, event-relative samples). */

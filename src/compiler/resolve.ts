@@ -446,6 +446,38 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
       };
       const distance = e.distance === undefined ? null : resolveKeyframed(sound, e.distance, [...p, 'distance'], 'm', length, metres);
       if (distance === undefined) ok = false;
+      let distanceModel: ResolvedEvent['distanceModel'] = null;
+      if (e.distance_model !== undefined) {
+        const dm = e.distance_model as Obj;
+        const mp: PathSeg[] = [...p, 'distance_model'];
+        const metre = (raw: unknown, k: string, dflt: number) => {
+          if (raw === undefined) return dflt;
+          const q = parseAs(raw as string, ['m']);
+          if ('error' in q || q.value <= 0) {
+            sink.error('PA106', `${label([...mp, k])}: ${'error' in q ? q.error : 'must be greater than 0 m'}`, at([...mp, k]));
+            ok = false;
+            return dflt;
+          }
+          return q.value;
+        };
+        const refDistance = metre(dm.reference, 'reference', 1);
+        const maxDistance = metre(dm.max, 'max', 10000);
+        const model = (dm.model as 'inverse' | 'linear' | 'exponential' | undefined) ?? 'inverse';
+        const rolloff = (dm.rolloff as number | undefined) ?? 1;
+        if (model === 'linear' && rolloff > 1) {
+          sink.error('PA106', `${label([...mp, 'rolloff'])}: a linear model's rolloff is at most 1`, at([...mp, 'rolloff']));
+          ok = false;
+        }
+        if (maxDistance <= refDistance) {
+          sink.error('PA106', `${label([...mp, 'max'])}: max must be beyond the reference distance`, at([...mp, 'max']));
+          ok = false;
+        }
+        if (e.distance === undefined) {
+          sink.error('PA104', `event '${id}': distance_model without a distance`, at(mp), 'add distance: (metres or keyframes)');
+          ok = false;
+        }
+        distanceModel = { model, refDistance, rolloff, maxDistance };
+      }
       let azimuthKeys: Keyframes | null = null;
       if (typeof e.pan === 'object' && e.pan !== null) {
         const k = resolveKeyframed(sound, e.pan, [...p, 'pan'], 'deg', length, (x, q) => {
@@ -499,6 +531,7 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
           process: process ?? [],
           distance: distance ?? null,
           doppler: Boolean(e.doppler),
+          distanceModel,
           azimuthKeys,
           gainAutomation: null,
           sends,

@@ -41,6 +41,7 @@ export interface ClipParams {
   process?: ProcStep[];
   distance?: number | Keyframes | null;
   doppler?: boolean;
+  distanceModel?: { model: 'inverse' | 'linear' | 'exponential'; refDistance: number; rolloff: number; maxDistance: number };
   azimuthKeys?: Keyframes | null;
   gainAutomation?: AutomationPoint[] | null;
 }
@@ -110,7 +111,7 @@ export function createDistanceStage(p: ClipParams, channels: number, sampleRate:
         }
         airAbsorptionProcess(air[c], x, x === lane ? lane2 : lane, frames, dist);
         const y = x === lane ? lane2 : lane;
-        applyDistanceGain(y, y, dist, frames);
+        applyDistanceGain(y, y, dist, frames, p.distanceModel);
         for (let i = 0; i < frames; i++) buf[i * channels + c] = y[i];
       }
     },

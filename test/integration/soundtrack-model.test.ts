@@ -49,6 +49,18 @@ describe('distance', () => {
     expect(at1 - at2).toBeLessThan(20 * Math.log10(2) + 0.1);
   });
 
+  it('distance_model: rolloff and reference distance change the law (inverse, rolloff 2: g = ref / (ref + 2·(d − ref)))', async () => {
+    const levelWith = async (model: string) => {
+      const dir = makeProject(oneEffect('k1', ['distance: 3 m', `distance_model: ${model}`]), { 'k1.wav': tones['k1.wav'] });
+      return db(toneAmplitude((await render(dir)).channel(0), 1000, 4800, 43200) / 0.5);
+    };
+    const physical = await levelWith('{ rolloff: 1 }');
+    const steep = await levelWith('{ rolloff: 2 }');
+    const farRef = await levelWith('{ reference: 3 m }');
+    expect(physical - steep).toBeCloseTo(20 * Math.log10(5 / 3), 1); // 1/3 vs 1/5
+    expect(farRef - physical).toBeCloseTo(20 * Math.log10(3), 1); // unity at 3 m
+  });
+
   it('at 100 m the highs lose what ISO 9613-1 says (1, 4 and 8 kHz within 1 dB)', async () => {
     for (const [src, f] of [['k1', 1000], ['k4', 4000], ['k8', 8000]] as const) {
       const near = await level(src, null, f);
