@@ -29,7 +29,7 @@ import { resolveLicenses } from './resolve-licenses.ts';
 import { resolveMaster } from './resolve-master.ts';
 import { pictureResolver, type PictureOptions } from './resolve-picture.ts';
 import { resolveChain, resolveKeyframed, resolveRestore, resolveReverbParams, signedSamples, type Keyframes, type ProcStep, type SoundContext } from './resolve-sound.ts';
-import { reverbSendGain } from '../renderers/dsp/distance.ts';
+import { reverbSendGain, speedOfSound } from '../renderers/dsp/distance.ts';
 import { resampledLength } from '../renderers/dsp/resample.ts';
 
 export interface FileHash {
@@ -446,6 +446,14 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
       };
       const distance = e.distance === undefined ? null : resolveKeyframed(sound, e.distance, [...p, 'distance'], 'm', length, metres);
       if (distance === undefined) ok = false;
+      // propagation delay: a static shift by the travel time (Doppler renders it per sample)
+      if (e.delay === true && !e.doppler && distance !== undefined && distance !== null) {
+        const d0 = typeof distance === 'number' ? distance : distance.value[0];
+        start += Math.round((d0 / speedOfSound(20)) * sampleRate);
+      } else if (e.delay === true && (distance === null || distance === undefined) && e.distance === undefined) {
+        sink.error('PA104', `event '${id}': delay needs a distance`, at([...p, 'delay']));
+        ok = false;
+      }
       let distanceModel: ResolvedEvent['distanceModel'] = null;
       if (e.distance_model !== undefined) {
         const dm = e.distance_model as Obj;

@@ -61,6 +61,17 @@ describe('distance', () => {
     expect(farRef - physical).toBeCloseTo(20 * Math.log10(3), 1); // unity at 3 m
   });
 
+  it('delay: true shifts a distant event by its travel time (343 m in about 1 s)', async () => {
+    const onset = async (extra: string[]) => {
+      const dir = makeProject(oneEffect('k1', ['distance: 343 m', ...extra]), { 'k1.wav': tones['k1.wav'] });
+      const x = (await render(dir)).channel(0);
+      return x.findIndex((v) => Math.abs(v) > 1e-6);
+    };
+    const plain = await onset([]);
+    const delayed = await onset(['delay: true']);
+    expect(delayed - plain).toBe(Math.round((343 / speedOfSound(20)) * SR));
+  });
+
   it('at 100 m the highs lose what ISO 9613-1 says (1, 4 and 8 kHz within 1 dB)', async () => {
     for (const [src, f] of [['k1', 1000], ['k4', 4000], ['k8', 8000]] as const) {
       const near = await level(src, null, f);
