@@ -130,9 +130,19 @@ export function createEnvelopeGain(p: ClipParams, ch: number) {
       if (autoBuf.length < frames) autoBuf = new Float64Array(frames);
       auto.fill(autoBuf, first, frames);
     }
+    // the constant middle of a clip (no fade, no automation) takes the fast path: same products
+    const flatFrom = Math.max(first, env.fadeIn) - first;
+    const flatTo = Math.min(first + frames, fadeOutStart, material) - first;
+    const g0 = env.gain;
     for (let f = 0; f < frames; f++) {
+      if (!auto && f === flatFrom && flatTo > flatFrom) {
+        const end = flatTo * ch;
+        for (let k = f * ch; k < end; k++) buf[k] *= g0;
+        f = flatTo - 1;
+        continue;
+      }
       const i = first + f;
-      let g = i >= material ? 0 : i < env.fadeIn || i >= fadeOutStart ? envelopeAt(env, i) : env.gain;
+      let g = i >= material ? 0 : i < env.fadeIn || i >= fadeOutStart ? envelopeAt(env, i) : g0;
       if (auto) g *= autoBuf[f];
       const b = f * ch;
       for (let c = 0; c < ch; c++) buf[b + c] *= g;
@@ -148,6 +158,29 @@ export function createPanner(p: ClipParams, inCh: number) {
   const staticMatrix = panMatrixForLayout(inCh, p.layout, p.azimuth, opts);
   const STEP = 32;
   return (input: Float32Array, output: Float32Array, first: number, frames: number) => {
+    if (!panKeys) {
+      // static pan: out[o] = Σ_c m[o][c]·in[c], the same products in the same order as below
+      const m = staticMatrix;
+      if (inCh === 1) {
+        for (let f = 0; f < frames; f++) {
+          const x = input[f];
+          const ob = f * outCh;
+          for (let o = 0; o < outCh; o++) output[ob + o] = 0 + m[o] * x;
+        }
+      } else {
+        for (let f = 0; f < frames; f++) {
+          const ib = f * inCh;
+          const ob = f * outCh;
+          for (let o = 0; o < outCh; o++) {
+            let acc = 0;
+            const mb = o * inCh;
+            for (let c = 0; c < inCh; c++) acc += m[mb + c] * input[ib + c];
+            output[ob + o] = acc;
+          }
+        }
+      }
+      return;
+    }
     let m0 = staticMatrix;
     let m1 = staticMatrix;
     for (let f = 0; f < frames; f++) {
