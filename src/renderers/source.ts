@@ -38,9 +38,10 @@ export function resampledInput(path: string, label: string, p: { channels: numbe
   const ch = p.channels;
   let rs = createResampler({ fromRate: p.fileRate, toRate: p.sampleRate, channels: ch });
   const inBuf = new Float32Array(block * ch);
-  let outBuf = new Float32Array(rs.maxOutputFrames(block) * ch + rs.maxFlushFrames * ch);
-  // produced-but-unread output frames
-  let pending = new Float32Array(0);
+  // The resampler's output for one input block; handed out before the next block is produced,
+  // so it is reused, never grown or copied.
+  const outBuf = new Float32Array(Math.max(rs.maxOutputFrames(block), rs.maxFlushFrames) * ch);
+  let pendingOff = 0; // first unread frame in outBuf
   let pendingFrames = 0;
   let filePos = 0;
   let outPos = 0; // frames handed out so far
@@ -52,24 +53,20 @@ export function resampledInput(path: string, label: string, p: { channels: numbe
     outPos = 0;
     flushed = false;
   };
+  /** Refills outBuf; called only when everything produced before has been read. */
   const produce = () => {
-    let n = 0;
     if (filePos < p.fileFrames) {
       const take = Math.min(block, p.fileFrames - filePos);
       reader.read(filePos, take, inBuf);
       filePos += take;
-      n = rs.process(inBuf, take, outBuf);
+      pendingFrames = rs.process(inBuf, take, outBuf);
     } else if (!flushed) {
-      n = rs.flush(outBuf);
+      pendingFrames = rs.flush(outBuf);
       flushed = true;
     } else {
       return false;
     }
-    const merged = new Float32Array((pendingFrames + n) * ch);
-    merged.set(pending.subarray(0, pendingFrames * ch));
-    merged.set(outBuf.subarray(0, n * ch), pendingFrames * ch);
-    pending = merged;
-    pendingFrames += n;
+    pendingOff = 0;
     return true;
   };
   const skipTo = (start: number) => {
@@ -77,7 +74,7 @@ export function resampledInput(path: string, label: string, p: { channels: numbe
     while (outPos < start) {
       if (pendingFrames === 0 && !produce()) return;
       const drop = Math.min(pendingFrames, start - outPos);
-      pending = pending.subarray(drop * ch);
+      pendingOff += drop;
       pendingFrames -= drop;
       outPos += drop;
     }
@@ -91,14 +88,13 @@ export function resampledInput(path: string, label: string, p: { channels: numbe
       while (got < frames) {
         if (pendingFrames === 0 && !produce()) break;
         const take = Math.min(pendingFrames, frames - got);
-        out.set(pending.subarray(0, take * ch), got * ch);
-        pending = pending.subarray(take * ch);
+        out.set(outBuf.subarray(pendingOff * ch, (pendingOff + take) * ch), got * ch);
+        pendingOff += take;
         pendingFrames -= take;
         got += take;
         outPos += take;
       }
       if (got < frames) out.fill(0, got * ch, frames * ch);
-      if (outBuf.length === 0) outBuf = new Float32Array(1);
     },
     live: () => [[0, p.frames]],
     close: () => reader.close(),

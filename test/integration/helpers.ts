@@ -22,7 +22,7 @@ project:
   start: "01:00:00:00"
 `;
 
-export type Signal = { frames: number; channels?: number; fn: (i: number, c: number) => number };
+export type Signal = { frames: number; channels?: number; sampleRate?: number; fn: (i: number, c: number) => number };
 
 /** A deterministic PRNG (mulberry32) for noise: the same seed gives the same samples. */
 export function prng(seed: number): () => number {
@@ -55,7 +55,7 @@ afterAll(() => {
 export function makeProject(yamlText: string, wavs: Record<string, Signal> = {}, extra: Record<string, string> = {}): string {
   const dir = tmpDir('pa-int-');
   dirs.push(dir);
-  for (const [rel, s] of Object.entries(wavs)) writeWav(path.join(dir, rel), { frames: s.frames, channels: s.channels ?? 1 }, s.fn);
+  for (const [rel, s] of Object.entries(wavs)) writeWav(path.join(dir, rel), { frames: s.frames, channels: s.channels ?? 1, sampleRate: s.sampleRate }, s.fn);
   writeFiles(dir, { 'postaudio.yaml': yamlText, ...extra });
   return dir;
 }
