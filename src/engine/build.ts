@@ -121,13 +121,16 @@ export async function runBuild(plan: Plan, opts: BuildOptions): Promise<BuildSum
       emit({ type: 'node-start', id: node.id, kind: node.kind, reason: whyRender(node, prev.nodes[node.id], keys) });
       const started = performance.now();
       const tmp = cache.tempPath(node.key);
+      const side = `${tmp}.side`;
       try {
-        await runner.run({ node, inputs: inputs.map(refFor), outPath: tmp, sampleRate: plan.sampleRate }, (fraction) =>
+        const inputSides = inputs.map((i) => (i.inline ? null : cache.sidePath(i.key)));
+        await runner.run({ node, inputs: inputs.map(refFor), outPath: tmp, sampleRate: plan.sampleRate, sidePath: side, inputSides }, (fraction) =>
           emit({ type: 'node-progress', id: node.id, fraction }),
         );
-        await cache.commit(node.key, node.kind, tmp, { hash: node.kind === 'deliverable' });
+        await cache.commit(node.key, node.kind, tmp, { hash: node.kind === 'deliverable', side });
       } catch (err) {
         fs.rmSync(tmp, { force: true });
+        fs.rmSync(side, { force: true });
         throw err;
       }
       rendered++;

@@ -6,6 +6,12 @@
  * a touched one (identity) or a damaged one (audio objects also check their own segment
  * table) is rendered again, never used. Hashing every intermediate object would cost more
  * than rendering it on this class of disk, so only deliverables are hashed.
+ *
+ * An entry may also hold a side result: a small JSON fact its renderer learned about the
+ * object while writing it (a deliverable's loudness measurement), so a reader does not have
+ * to decode the object again to learn it. It is committed with the object, before the meta,
+ * and removed with it; `meta.side` says the entry has one. Entries from before side results
+ * simply have none, and their readers compute the fact themselves.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -24,6 +30,8 @@ export interface EntryMeta {
   stamp: string;
   /** Content hash, kept for deliverables (reported and verified); intermediates skip it. */
   sha256?: string;
+  /** The entry holds a side result (see the file comment). */
+  side?: boolean;
 }
 
 function stampOf(st: fs.Stats): string {
@@ -61,6 +69,18 @@ export class Cache {
 
   private metaPath(key: string): string {
     return `${this.objectPath(key)}.json`;
+  }
+
+  private sideFile(key: string): string {
+    return `${this.objectPath(key)}.side.json`;
+  }
+
+  /** The path of an entry's side result, or null when the entry has none (an old entry, or its renderer wrote none). */
+  sidePath(key: string): string | null {
+    const meta = this.meta(key);
+    if (!meta?.side) return null;
+    const file = this.sideFile(key);
+    return fs.existsSync(file) ? file : null;
   }
 
   /** A fresh temp path in the entry's folder (same file system, so rename is atomic). */
@@ -107,13 +127,21 @@ export class Cache {
     return false;
   }
 
-  /** Moves a rendered temp file into place and records its meta. */
-  async commit(key: string, kind: string, tmp: string, { hash = false } = {}): Promise<EntryMeta> {
+  /**
+   * Moves a rendered temp file into place and records its meta. `side`: a temp file holding
+   * the renderer's side result, when it wrote one (a missing file means none).
+   */
+  async commit(key: string, kind: string, tmp: string, { hash = false, side }: { hash?: boolean; side?: string } = {}): Promise<EntryMeta> {
     const sha256 = hash ? await hashFile(tmp) : undefined;
     const obj = this.objectPath(key);
     fs.renameSync(tmp, obj);
+    let hasSide = false;
+    if (side && fs.existsSync(side)) {
+      fs.renameSync(side, this.sideFile(key));
+      hasSide = true;
+    } else fs.rmSync(this.sideFile(key), { force: true });
     const st = fs.statSync(obj);
-    const meta: EntryMeta = { version: CACHE_VERSION, key, kind, size: st.size, stamp: stampOf(st), ...(sha256 ? { sha256 } : {}) };
+    const meta: EntryMeta = { version: CACHE_VERSION, key, kind, size: st.size, stamp: stampOf(st), ...(sha256 ? { sha256 } : {}), ...(hasSide ? { side: true } : {}) };
     writeAtomic(this.metaPath(key), `${JSON.stringify(meta)}\n`);
     return meta;
   }
@@ -127,6 +155,7 @@ export class Cache {
 
   remove(key: string): void {
     fs.rmSync(this.metaPath(key), { force: true });
+    fs.rmSync(this.sideFile(key), { force: true });
     fs.rmSync(this.objectPath(key), { force: true });
   }
 

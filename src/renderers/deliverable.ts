@@ -3,12 +3,17 @@
  *   route to the deliverable's layout → gain to the loudness target → true-peak limiter
  *   (look-ahead, latency compensated) → TPDF dither seeded from the node key → encode
  * The bext chunk comes from the project, never the clock.
+ * While encoding, it meters the samples it writes (loudness, LRA, true peak, the 10 Hz series)
+ * and leaves the measurement as its side result, so QC need not decode the file again. The
+ * written values are on the output grid already (dither quantises; float is written as is),
+ * so the meter sees exactly what a reader of the file decodes.
  */
 import { WavWriter } from '../io/index.ts';
 import { createDither } from './dsp/dither.ts';
 import { createTruePeakLimiter, type TruePeakLimiter } from './dsp/limiter.ts';
 import { openInput, readJson } from './inputs.ts';
 import type { LoudnessAnalysis } from './loudness-analysis.ts';
+import { createMeter, writeSideMeasurement } from './measure.ts';
 import { createRoute, routedInput, type RouteParams } from './route.ts';
 import { ENGINE_VERSION } from './versions.ts';
 import { BLOCK, type Progress, type RenderResult, type RenderTask } from './types.ts';
@@ -60,6 +65,8 @@ export function renderDeliverable(task: RenderTask, progress: Progress, block = 
       codingHistory: `A=${p.float ? 'F' : 'PCM'},F=${p.sampleRate},W=${p.bits},M=${p.to},T=postaudio ${ENGINE_VERSION}${p.target ? ` normalised ${p.target.integrated} LUFS, limited ${p.target.truePeak} dBTP` : ''}\r\n`,
     },
   });
+  // only when the written samples are exactly these floats: quantised by the dither, or float
+  const meter = task.sidePath && (p.float || dither) ? createMeter({ sampleRate: p.sampleRate, channels: ch, layout: p.to, series: true }) : null;
   const latency = limiter?.latency ?? 0;
   const buf = new Float32Array(Math.max(block, latency) * ch);
   let skip = latency; // the limiter's first `latency` output frames precede the programme
@@ -75,6 +82,7 @@ export function renderDeliverable(task: RenderTask, progress: Progress, block = 
     const view = b.subarray(off * ch, (off + n) * ch);
     dither?.process(view, n);
     writer.write(view, n);
+    meter?.process(view, n);
     written += n;
   };
   try {
@@ -91,6 +99,7 @@ export function renderDeliverable(task: RenderTask, progress: Progress, block = 
       emit(buf, n);
     }
     writer.close();
+    if (meter && task.sidePath) writeSideMeasurement(task.sidePath, { sampleRate: p.sampleRate, channels: ch, layout: p.to, frames: written, loudness: meter.result() });
   } finally {
     src.close();
   }

@@ -3,11 +3,13 @@
  * and sample peaks of a WAV file or of any block reader, streamed block by block in
  * bounded memory. Channel weights follow the layout (from the file's channel mask).
  */
+import fs from 'node:fs';
 import { WavError, WavReader } from '../io/index.ts';
 import { LoudnessMeter, type LoudnessResult, type LoudnessSeriesPoint } from './dsp/loudness.ts';
 import { LAYOUTS, layoutFromMask, type LayoutName } from './dsp/layouts.ts';
 import type { BlockReader } from './inputs.ts';
 import { BLOCK, RenderError } from './types.ts';
+import { KIND_VERSIONS } from './versions.ts';
 
 export interface Measurement {
   sampleRate: number;
@@ -21,10 +23,15 @@ export function weightsFor(layout: LayoutName | null, channels: number): number[
   return layout && LAYOUTS[layout].channels === channels ? [...LAYOUTS[layout].loudnessWeights] : undefined;
 }
 
+/** The meter every measurement uses: BS.1770 weights from the layout, true peak on. */
+export function createMeter(opts: { sampleRate: number; channels: number; layout: LayoutName | null; series?: boolean }): LoudnessMeter {
+  return new LoudnessMeter({ sampleRate: opts.sampleRate, channels: opts.channels, weights: weightsFor(opts.layout, opts.channels), series: opts.series });
+}
+
 /** Measures a reader from 0 to its end. */
 export function measureReader(r: BlockReader, opts: { sampleRate: number; layout: LayoutName | null; series?: boolean; block?: number }): Measurement {
   const block = opts.block ?? BLOCK;
-  const meter = new LoudnessMeter({ sampleRate: opts.sampleRate, channels: r.channels, weights: weightsFor(opts.layout, r.channels), series: opts.series });
+  const meter = createMeter({ sampleRate: opts.sampleRate, channels: r.channels, layout: opts.layout, series: opts.series });
   const buf = new Float32Array(block * r.channels);
   for (let pos = 0; pos < r.frames; pos += block) {
     const n = Math.min(block, r.frames - pos);
@@ -61,6 +68,49 @@ export function measureWav(path: string, opts: { series?: boolean } = {}): Measu
   } finally {
     reader.close();
   }
+}
+
+/**
+ * A measurement kept as a side result in a deliverable's cache entry: the deliverable meters
+ * the exact samples it writes (after dither and quantisation, so the very values a reader of
+ * the file decodes), and QC reads this instead of decoding the file again. `meter` is the qc
+ * kind version it was made under: a change to metering bumps qc, and older side results are
+ * then ignored (QC measures the file itself), as are ones that do not match what QC expects.
+ */
+export interface SideMeasurement {
+  type: 'measurement';
+  meter: number;
+  sampleRate: number;
+  channels: number;
+  layout: LayoutName | null;
+  frames: number;
+  loudness: LoudnessResult;
+}
+
+export function writeSideMeasurement(path: string, m: Measurement): void {
+  const side: SideMeasurement = { type: 'measurement', meter: KIND_VERSIONS.qc, sampleRate: m.sampleRate, channels: m.channels, layout: m.layout, frames: m.frames, loudness: m.loudness };
+  fs.writeFileSync(path, `${JSON.stringify(side)}\n`);
+}
+
+/** The side measurement at `path` when it exists and is of this meter and the expected signal; null otherwise. */
+export function readSideMeasurement(path: string | null | undefined, expect: { sampleRate: number; channels: number; layout: LayoutName | null; frames: number; series?: boolean }): Measurement | null {
+  if (!path) return null;
+  let side: SideMeasurement;
+  try {
+    side = JSON.parse(fs.readFileSync(path, 'utf8')) as SideMeasurement;
+  } catch {
+    return null;
+  }
+  const ok =
+    side?.type === 'measurement' &&
+    side.meter === KIND_VERSIONS.qc &&
+    side.sampleRate === expect.sampleRate &&
+    side.channels === expect.channels &&
+    side.layout === expect.layout &&
+    side.frames === expect.frames &&
+    side.loudness?.frames === expect.frames &&
+    (!expect.series || Array.isArray(side.loudness.series));
+  return ok ? { sampleRate: side.sampleRate, channels: side.channels, layout: side.layout, frames: side.frames, loudness: side.loudness } : null;
 }
 
 const r2 = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);

@@ -2,6 +2,8 @@
  * qc: measure a written deliverable and check it against its target: integrated loudness
  * on the target's basis, true-peak ceiling, loudness range. The result (with a 10 Hz
  * loudness series for the plot) is a small JSON object the report collects.
+ * The measurement is the deliverable's side result (it metered the samples it wrote) when
+ * its cache entry has a usable one; otherwise QC decodes and meters the file itself.
  */
 import fs from 'node:fs';
 import type { ResolvedTarget } from '../compiler/targets.ts';
@@ -9,7 +11,7 @@ import type { LoudnessSeriesPoint } from './dsp/loudness.ts';
 import type { LayoutName } from './dsp/layouts.ts';
 import { openInput, readJson } from './inputs.ts';
 import type { LoudnessAnalysis } from './loudness-analysis.ts';
-import { measureReader } from './measure.ts';
+import { measureReader, readSideMeasurement } from './measure.ts';
 import { BLOCK, type Progress, type RenderResult, type RenderTask } from './types.ts';
 
 export interface QcCheck {
@@ -43,16 +45,21 @@ export interface QcResult {
 
 const f2 = (v: number) => v.toFixed(2);
 
-export function renderQc(task: RenderTask, progress: Progress, block = BLOCK): RenderResult {
-  const p = task.node.params as unknown as { name: string; file: string; layout: LayoutName; sampleRate: number; target: ResolvedTarget | null };
-  const analysis = task.inputs[1] ? readJson<LoudnessAnalysis>(task.inputs[1]) : null;
+/** Decodes and meters the deliverable (no side result, e.g. an entry from before side results). */
+function measureFile(task: RenderTask, p: { layout: LayoutName; sampleRate: number }, block: number) {
   const r = openInput(task.inputs[0], block);
-  let m;
   try {
-    m = measureReader(r, { sampleRate: p.sampleRate, layout: p.layout, series: true, block }).loudness;
+    return measureReader(r, { sampleRate: p.sampleRate, layout: p.layout, series: true, block }).loudness;
   } finally {
     r.close();
   }
+}
+
+export function renderQc(task: RenderTask, progress: Progress, block = BLOCK): RenderResult {
+  const p = task.node.params as unknown as { name: string; file: string; layout: LayoutName; sampleRate: number; target: ResolvedTarget | null; frames: number; channels: number };
+  const analysis = task.inputs[1] ? readJson<LoudnessAnalysis>(task.inputs[1]) : null;
+  const side = readSideMeasurement(task.inputSides?.[0], { sampleRate: p.sampleRate, channels: p.channels, layout: p.layout, frames: p.frames, series: true });
+  const m = side ? side.loudness : measureFile(task, p, block);
   progress(1);
   const t = p.target;
   // Dialogue basis: the dialogue stem carries exactly the deliverable's mastering gain.

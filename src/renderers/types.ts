@@ -9,6 +9,14 @@ export interface RenderTask {
   /** A temporary path in the cache folder; the engine renames it into place. */
   outPath: string;
   sampleRate: number;
+  /**
+   * Where the renderer may write a side result: a small JSON fact about its output, learned
+   * while writing it (the deliverable's loudness measurement). The engine keeps it in the
+   * cache entry with the object. Absent: the renderer writes none.
+   */
+  sidePath?: string;
+  /** Per input (node.inputs order): the path of that input's side result, or null when it has none. */
+  inputSides?: (string | null)[];
 }
 
 export interface RenderResult {
