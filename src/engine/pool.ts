@@ -51,7 +51,8 @@ export class WorkerPool implements Runner {
   private spawn(): Worker {
     const compiled = import.meta.url.endsWith('.js');
     const entry = new URL(compiled ? './worker.js' : './worker.ts', import.meta.url).href;
-    const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { entry, compiled } });
+    // a pool of two or more: a render worker may take a helper thread for read-ahead (read-ahead.ts)
+    const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { entry, compiled, readAhead: this.size >= 2 } });
     w.on('message', (m: WorkerReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;

@@ -1,6 +1,7 @@
 /** Render worker: receives render tasks, runs the pure renderer, reports progress and the result. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { renderNode, RenderError, type RenderTask } from '../renderers/index.ts';
+import { workerReadAhead } from './read-ahead.ts';
 
 export interface WorkerRequest {
   id: number;
@@ -12,10 +13,15 @@ export type WorkerReply =
   | { id: number; type: 'error'; code: string; message: string };
 
 const port = parentPort!;
+const { compiled, readAhead: spare } = workerData as { compiled: boolean; readAhead?: boolean };
+// with a core to spare, renderers that stream their input get it read ahead on a helper thread
+const readAhead = spare
+  ? workerReadAhead(new URL('./worker-boot.mjs', import.meta.url), new URL(compiled ? './read-ahead-worker.js' : './read-ahead-worker.ts', import.meta.url).href, compiled)
+  : undefined;
 port.on('message', (msg: WorkerRequest) => {
   let last = -1;
   try {
-    const r = renderNode(msg.task, (f) => {
+    const r = renderNode({ ...msg.task, readAhead }, (f) => {
       // progress at most every 2 %
       if (f - last >= 0.02 || f >= 1) {
         last = f;

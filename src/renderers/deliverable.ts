@@ -48,9 +48,11 @@ export function renderDeliverable(task: RenderTask, progress: Progress, block = 
   const p = task.node.params as unknown as DeliverableParams;
   const analysis = task.inputs[1] ? readJson<LoudnessAnalysis>(task.inputs[1]) : null;
   const gain = 10 ** (targetGainDb(p, analysis) / 20);
-  const src = routedInput(openInput(task.inputs[0], block), createRoute(p, p.sampleRate, block), block);
-  const ch = src.channels;
   const total = p.length;
+  // the mix, routed; read ahead on another thread when the runner has one to spare
+  const route = { from: p.from, to: p.to, downmix: p.downmix };
+  const src = task.readAhead?.(task.inputs[0], route, p.sampleRate, total, block) ?? routedInput(openInput(task.inputs[0], block), createRoute(route, p.sampleRate, block), block);
+  const ch = src.channels;
   const limiter: TruePeakLimiter | null = p.limiter && p.target ? createTruePeakLimiter({ sampleRate: p.sampleRate, channels: ch, ceilingDb: p.target.truePeak }) : null;
   const dither = p.float ? null : createDither({ bits: p.bits as 16 | 24, channels: ch, seed: task.node.key });
   const writer = WavWriter.create(task.outPath, {

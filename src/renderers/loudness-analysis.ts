@@ -19,7 +19,12 @@ export interface LoudnessAnalysis {
 
 export function renderLoudness(task: RenderTask, progress: Progress, block = BLOCK): RenderResult {
   const p = task.node.params as unknown as RouteParams & { sampleRate: number };
-  const reader = routedInput(openInput(task.inputs[0], block), createRoute(p, p.sampleRate, block), block);
+  const route = { from: p.from, to: p.to, downmix: p.downmix };
+  const local = routedInput(openInput(task.inputs[0], block), createRoute(route, p.sampleRate, block), block);
+  // read ahead on another thread when the runner has one to spare (the same samples)
+  const ahead = task.readAhead?.(task.inputs[0], route, p.sampleRate, local.frames, block) ?? null;
+  if (ahead) local.close();
+  const reader = ahead ?? local;
   try {
     const l = measureReader(reader, { sampleRate: p.sampleRate, layout: p.to, block }).loudness;
     const out: LoudnessAnalysis = { integrated: l.integrated, lra: l.lra, truePeak: l.truePeak, momentaryMax: l.momentaryMax, shortTermMax: l.shortTermMax };

@@ -1,5 +1,6 @@
 import type { PlanNode } from '../plan.ts';
-import type { InputRef } from './inputs.ts';
+import type { BlockReader, InputRef } from './inputs.ts';
+import type { RouteParams } from './route.ts';
 
 /** Everything a renderer needs: the node, how to read its inputs, and where to write. */
 export interface RenderTask {
@@ -17,7 +18,17 @@ export interface RenderTask {
   sidePath?: string;
   /** Per input (node.inputs order): the path of that input's side result, or null when it has none. */
   inputSides?: (string | null)[];
+  /** Set by a runner with a core to spare (never sent to a worker): see ReadAhead. */
+  readAhead?: ReadAhead;
 }
+
+/**
+ * Opens `ref`, routed, as a reader that another thread fills ahead of its reads. The reads
+ * must be the whole blocks from 0 to `frames` in order ((0, block), (block, block), …), which
+ * is how a renderer that streams its input reads it anyway; the samples are those the
+ * renderer's own routed reader would give. Null: read it yourself.
+ */
+export type ReadAhead = (ref: InputRef, route: RouteParams, sampleRate: number, frames: number, block: number) => BlockReader | null;
 
 export interface RenderResult {
   frames: number;
