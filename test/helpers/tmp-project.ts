@@ -8,8 +8,18 @@ import { compile } from '../../src/compiler/index.ts';
 import { runBuild } from '../../src/engine/build.ts';
 import type { EngineEvent } from '../../src/engine/events.ts';
 
+const made: string[] = [];
+
+/** A fresh temp folder, removed when the test file ends (test/setup.ts). */
 export function tmpDir(prefix = 'pa-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every folder `tmpDir` made in this test file (a built example is ~1.6 GB with its cache). */
+export function removeTmpDirs(): void {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
 /** Writes a mono or stereo 32-bit float WAV whose samples are fn(frame, channel). */
