@@ -71,8 +71,12 @@ function profileAfter(before: ProcStep[], ctx: ChainContext, from: number, to: n
 }
 const PROFILE_BLOCK = 4096;
 
-/** `before`: the steps that precede this one in its chain (a denoise profile is learned after them). */
-export function createStage(step: ProcStep, ctx: ChainContext, before: ProcStep[] = []): ChainStage {
+/**
+ * `before`: the steps that precede this one in its chain (a denoise profile is learned after them).
+ * `startFrame`: the signal time of this stage's first input frame (minus the latency of the stages
+ * before it), so automation inside a stage stays on the picture.
+ */
+export function createStage(step: ProcStep, ctx: ChainContext, before: ProcStep[] = [], startFrame = 0): ChainStage {
   const pc = { sampleRate: ctx.sampleRate, channels: ctx.channels };
   const wrap = (p: Processor): ChainStage => ({ process: (b, n) => p.process(b, n), latency: p.latency });
   const params = step.params as Record<string, unknown>;
@@ -82,7 +86,7 @@ export function createStage(step: ProcStep, ctx: ChainContext, before: ProcStep[
       return { process: (b, n) => { for (let k = 0; k < n * ctx.channels; k++) b[k] *= g; }, latency: 0 };
     }
     case 'eq':
-      return wrap(eq.create(params as never, pc));
+      return wrap(eq.create(params as never, { ...pc, startFrame }));
     case 'compressor': {
       const c = compressor.create({ ...(params as Record<string, unknown>), sidechainChannels: step.sidechain ? ctx.sidechainChannels : 0 } as never, pc);
       return { process: (b, n, sc) => c.process(b, n, step.sidechain ? sc : undefined), latency: 0 };
@@ -125,7 +129,13 @@ export function runChain(
   emit: (buf: Float32Array, frames: number) => void,
   readSidechain?: (start: number, frames: number, out: Float32Array) => void,
 ): void {
-  const stages = steps.map((s, k) => createStage(s, ctx, steps.slice(0, k)));
+  const stages: ChainStage[] = [];
+  let delay = 0;
+  for (let k = 0; k < steps.length; k++) {
+    const stage = createStage(steps[k], ctx, steps.slice(0, k), -delay);
+    stages.push(stage);
+    delay += stage.latency;
+  }
   const latency = stages.reduce((n, s) => n + s.latency, 0);
   const ch = ctx.channels;
   const buf = new Float32Array(block * ch);

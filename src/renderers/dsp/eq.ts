@@ -41,6 +41,7 @@
  */
 
 import { biquadMagnitude, type BiquadCoefficients } from './biquad.ts';
+import { createEnvelope, type Breakpoint, type Envelope } from './envelope.ts';
 
 export type { BiquadCoefficients } from './biquad.ts';
 
@@ -124,12 +125,29 @@ export function butterworthQs(order: number): number[] {
   return qs;
 }
 
-function section(type: BandType, freq: number, q: number, gainDb: number, shelfSlope: number | undefined, fs: number): BiquadCoefficients {
+/** The trigonometry of a band's centre frequency, computed once: automation recomputes only the gain terms. */
+interface Trig {
+  cos: number;
+  sin: number;
+  /** 1 − cos ω0, computed as 2 sin²(ω0/2) */
+  oneMinusCos: number;
+}
+
+function trigOf(freq: number, fs: number): Trig {
   const w0 = (2 * Math.PI * freq) / fs;
-  const cos = Math.cos(w0);
-  const sin = Math.sin(w0);
   const half = Math.sin(w0 / 2);
-  const oneMinusCos = 2 * half * half; // 1 − cos ω0 without cancellation
+  return { cos: Math.cos(w0), sin: Math.sin(w0), oneMinusCos: 2 * half * half };
+}
+
+function section(type: BandType, freq: number, q: number, gainDb: number, shelfSlope: number | undefined, fs: number): BiquadCoefficients {
+  const c = new Float64Array(5);
+  designInto(type, trigOf(freq, fs), q, gainDb, shelfSlope, c, 0);
+  return { b0: c[0], b1: c[1], b2: c[2], a1: c[3], a2: c[4] };
+}
+
+/** Writes the normalised coefficients b0 b1 b2 a1 a2 of one section to out[o … o+4] (allocation-free). */
+function designInto(type: BandType, t: Trig, q: number, gainDb: number, shelfSlope: number | undefined, out: Float64Array, o: number): void {
+  const { cos, sin, oneMinusCos } = t;
   const A = 10 ** (gainDb / 40);
   const alpha = shelfSlope !== undefined ? (sin / 2) * Math.sqrt((A + 1 / A) * (1 / shelfSlope - 1) + 2) : sin / (2 * q);
   let b0: number, b1: number, b2: number, a0: number, a1: number, a2: number;
@@ -167,7 +185,11 @@ function section(type: BandType, freq: number, q: number, gainDb: number, shelfS
       break;
     }
   }
-  return { b0: b0 / a0, b1: b1 / a0, b2: b2 / a0, a1: a1 / a0, a2: a2 / a0 };
+  out[o] = b0 / a0;
+  out[o + 1] = b1 / a0;
+  out[o + 2] = b2 / a0;
+  out[o + 3] = a1 / a0;
+  out[o + 4] = a2 / a0;
 }
 
 /**
@@ -196,6 +218,16 @@ export function magnitudeDb(coeffs: readonly BiquadCoefficients[], freq: number,
 export interface EqOptions {
   sampleRate: number;
   channels: number;
+  /**
+   * Automation of band gains: dB breakpoints per band (index in `bands`; peaking and shelf
+   * bands only), times in samples from the stream's frame 0. The band's coefficients are
+   * recomputed at every sample from the interpolated gain (the gain terms only: the centre
+   * frequency's trigonometry is computed once), so a ramp has no steps and no zipper noise.
+   * The band's own `gainDb` is replaced by the automated value.
+   */
+  automation?: readonly { band: number; points: readonly Breakpoint[] }[];
+  /** Sample index of the first frame processed (negative while a preceding stage's latency is filled). */
+  startFrame?: number;
 }
 
 /** A streaming multi-band EQ over interleaved float32 blocks. */
@@ -245,6 +277,8 @@ export function createEq(bands: readonly EqBand[], opts: EqOptions): Eq {
   sections.forEach((c, k) => coef.set([c.b0, c.b1, c.b2, c.a1, c.a2], k * 5));
   const state = new Float64Array(n * channels * 2);
   const scratch = new Float64Array(CHUNK);
+  const automated = automatedSections(bands, opts);
+  let pos = opts.startFrame ?? 0;
 
   let tail = 0;
   for (const c of sections) {
@@ -258,11 +292,17 @@ export function createEq(bands: readonly EqBand[], opts: EqOptions): Eq {
     if (n === 0) return;
     for (let start = 0; start < frames; start += CHUNK) {
       const len = Math.min(CHUNK, frames - start);
+      for (const a of automated) prepareChunk(a, coef, pos + start, len);
       for (let ch = 0; ch < channels; ch++) {
         for (let i = 0, j = start * channels + ch; i < len; i++, j += channels) scratch[i] = buf[j]!;
         for (let k = 0; k < n; k++) {
-          const b0 = coef[k * 5]!, b1 = coef[k * 5 + 1]!, b2 = coef[k * 5 + 2]!, a1 = coef[k * 5 + 3]!, a2 = coef[k * 5 + 4]!;
           const so = (ch * n + k) * 2;
+          const moving = automated.length ? automated.find((a) => a.section === k && a.varying) : undefined;
+          if (moving) {
+            runVarying(moving, scratch, len, state, so);
+            continue;
+          }
+          const b0 = coef[k * 5]!, b1 = coef[k * 5 + 1]!, b2 = coef[k * 5 + 2]!, a1 = coef[k * 5 + 3]!, a2 = coef[k * 5 + 4]!;
           let s1 = state[so]!;
           let s2 = state[so + 1]!;
           for (let i = 0; i < len; i++) {
@@ -279,13 +319,94 @@ export function createEq(bands: readonly EqBand[], opts: EqOptions): Eq {
         for (let i = 0, j = start * channels + ch; i < len; i++, j += channels) buf[j] = scratch[i]!;
       }
     }
+    pos += frames;
   }
 
   return {
     process,
-    reset: () => state.fill(0),
+    reset: () => {
+      state.fill(0);
+      pos = opts.startFrame ?? 0;
+    },
     sections,
     latency: 0,
     tail,
   };
+}
+
+/** An automated band: one section whose coefficients follow a gain envelope. */
+interface AutomatedSection {
+  section: number;
+  type: BandType;
+  trig: Trig;
+  q: number;
+  shelfSlope: number | undefined;
+  env: Envelope;
+  /** gain in dB per sample of the current chunk */
+  db: Float64Array;
+  /** per-sample coefficients of the current chunk, interleaved b0 b1 b2 a1 a2 */
+  c: Float64Array;
+  /** whether the gain moves within the current chunk (else `coef` holds its constant section) */
+  varying: boolean;
+}
+
+function automatedSections(bands: readonly EqBand[], opts: EqOptions): AutomatedSection[] {
+  if (!opts.automation?.length) return [];
+  // section index of each band's first section
+  const first: number[] = [];
+  let k = 0;
+  for (const b of bands) {
+    first.push(k);
+    k += isPass(b.type) && (b.slope ?? 12) > 12 ? b.slope! / 12 : 1;
+  }
+  return opts.automation.map((a) => {
+    const band = bands[a.band];
+    if (!band || !hasGain(band.type)) throw new RangeError(`eq: band ${a.band + 1} cannot be automated (only peaking and shelf bands have a gain)`);
+    // dB values interpolate as they are: 'exponential' (a curve in amplitude) is a straight line in dB
+    const env = createEnvelope(
+      a.points.map((p) => ({ t: p.t, value: p.value, curve: p.curve === 'exponential' ? 'linear' : p.curve })),
+      { domain: 'linear' },
+    );
+    return {
+      section: first[a.band],
+      type: band.type,
+      trig: trigOf(band.freq, opts.sampleRate),
+      q: band.q ?? (isShelf(band.type) ? DEFAULT_Q : 1),
+      shelfSlope: isShelf(band.type) ? band.shelfSlope : undefined,
+      env,
+      db: new Float64Array(CHUNK),
+      c: new Float64Array(CHUNK * 5),
+      varying: false,
+    };
+  });
+}
+
+/** Evaluates an automated band's gain over a chunk: constant → one section in `coef`, else per-sample coefficients. */
+function prepareChunk(a: AutomatedSection, coef: Float64Array, at: number, len: number): void {
+  a.env.fill(a.db, at, len);
+  const g0 = a.db[0];
+  let constant = true;
+  for (let i = 1; i < len && constant; i++) constant = a.db[i] === g0;
+  a.varying = !constant;
+  if (constant) {
+    designInto(a.type, a.trig, a.q, g0, a.shelfSlope, coef, a.section * 5);
+    return;
+  }
+  for (let i = 0; i < len; i++) designInto(a.type, a.trig, a.q, a.db[i], a.shelfSlope, a.c, i * 5);
+}
+
+/** One channel's chunk through a section whose coefficients change every sample (TDF-II, float64 state). */
+function runVarying(a: AutomatedSection, x: Float64Array, len: number, state: Float64Array, so: number): void {
+  const c = a.c;
+  let s1 = state[so]!;
+  let s2 = state[so + 1]!;
+  for (let i = 0, k = 0; i < len; i++, k += 5) {
+    const xi = x[i]!;
+    const y = c[k]! * xi + s1;
+    s1 = c[k + 1]! * xi - c[k + 3]! * y + s2;
+    s2 = c[k + 2]! * xi - c[k + 4]! * y;
+    x[i] = y;
+  }
+  state[so] = s1;
+  state[so + 1] = s2;
 }

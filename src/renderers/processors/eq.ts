@@ -8,10 +8,13 @@
  *              { type: 'peaking', freq: 3000, q: 1.4, gainDb: -3 } ] }
  */
 import { createEq, validateBand, type EqBand } from '../dsp/eq.ts';
+import type { Breakpoint } from '../dsp/envelope.ts';
 import type { Processor, ProcessorContext, ProcessorDef } from './types.ts';
 
 export interface EqProcessorParams {
   bands: EqBand[];
+  /** Band gain automation: dB breakpoints per band index, times from the chain's frame 0. */
+  automation?: { band: number; points: Breakpoint[] }[];
 }
 
 /** Problems with the params at `sampleRate`, one message per bad band (empty if none). */
@@ -31,6 +34,6 @@ export const eq: ProcessorDef<EqProcessorParams> = {
   create(params: EqProcessorParams, ctx: ProcessorContext): Processor {
     const problems = validateEqParams(params, ctx.sampleRate);
     if (problems.length > 0) throw new RangeError(problems.join('; '));
-    return createEq(params.bands, ctx);
+    return createEq(params.bands, { sampleRate: ctx.sampleRate, channels: ctx.channels, automation: params.automation, startFrame: ctx.startFrame });
   },
 };

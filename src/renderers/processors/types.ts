@@ -7,6 +7,8 @@
 export interface ProcessorContext {
   sampleRate: number;
   channels: number;
+  /** Signal time (samples) of the first frame the processor sees; automation is timed against it. Default 0. */
+  startFrame?: number;
 }
 
 export interface Processor {
