@@ -9,6 +9,7 @@ import { KIND_VERSIONS } from '../renderers/versions.ts';
 import { nodeKey, type NodeKind, type Plan, type PlanNode } from '../plan.ts';
 import type { Loc } from './diagnostics.ts';
 import type { ResolvedDeliverable, ResolvedProject } from './model.ts';
+import type { EqAutomation } from './resolve-automation.ts';
 import type { ProcStep } from './resolve-sound.ts';
 import { samplesToTimecode } from './timecode.ts';
 import { formatNumber, gainToDb } from './units.ts';
@@ -114,6 +115,7 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
         ...(e.distanceModel ? { distance_model: `${e.distanceModel.model}, ${formatNumber(e.distanceModel.refDistance)} m, rolloff ${formatNumber(e.distanceModel.rolloff)}` } : {}),
         ...(e.process.length ? { process: describe(e.process) } : {}),
         ...(e.gainAutomation ? { automation: e.gainAutomation.map((x) => `${tc(x.t + e.start)} ${formatNumber(x.value)} dB ${x.curve}`).join(', ') } : {}),
+        ...eqDisplay(e.process, (t) => tc(t + e.start)),
         fade_in: `${secs(e.fadeIn.length)} ${e.fadeIn.curve}`,
         fade_out: `${secs(e.fadeOut.length)} ${e.fadeOut.curve}`,
       },
@@ -127,7 +129,7 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
   const stemOf = new Map<string, string | null>();
   const busNode = (
     id: string,
-    places: { node: string; start: number; length: number; gain: number; label: string }[],
+    places: Place[],
     opts: { gain: number; process: ProcStep[]; automation: { t: number; value: number; curve: string }[] | null; sidechain: string | null; stem: string | null; loc: Loc },
   ) => {
     places.sort((x, y) => x.start - y.start || cmp(x.node, y.node));
@@ -145,10 +147,16 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
         gain: opts.gain,
         channels,
         sampleRate,
-        placements: places.map((x) => (x.gain === 1 ? { start: x.start, length: x.length } : { start: x.start, length: x.length, gain: x.gain })),
+        placements: places.map((x) => ({
+          start: x.start,
+          length: x.length,
+          ...(x.gain !== 1 ? { gain: x.gain } : {}),
+          ...(x.automation ? { automation: x.automation } : {}),
+          ...(x.distance ? { distance: x.distance } : {}),
+        })),
         start,
         length: end - start,
-        process: keyed(opts.process),
+        process: keyed(shiftEq(opts.process, -start)),
         automation: opts.automation ? opts.automation.map((a) => ({ ...a, t: a.t - start })) : null,
         sidechain: sc ? places.length : null,
         sidechainStart: sc ? spans.get(sc)!.start : null,
@@ -160,7 +168,13 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
         ...(opts.process.length ? { process: describe(opts.process) } : {}),
         ...(sc ? { sidechain: sc } : {}),
         ...(opts.automation ? { automation: opts.automation.map((x) => `${tc(x.t)} ${formatNumber(x.value)} dB ${x.curve}`).join(', ') } : {}),
-        ...Object.fromEntries(places.map((x) => [x.label, `${tc(x.start)}${x.gain !== 1 ? ` at ${db(x.gain)}` : ''}`])),
+        ...eqDisplay(opts.process, (t) => tc(t)),
+        ...Object.fromEntries(
+          places.map((x) => [
+            x.label,
+            `${tc(x.start)}${x.gain !== 1 ? ` at ${db(x.gain)}` : ''}${x.distance ? ' following the distance' : ''}${x.automation ? `, automated ${x.automation.map((a) => `${tc(a.t + x.start)} ${formatNumber(a.value)} dB ${a.curve}`).join(', ')}` : ''}`,
+          ]),
+        ),
       },
       { origin: origin(opts.loc), inline: opts.process.length === 0, ...(opts.process.some((x) => x.ir) ? { irFiles } : {}) },
     );
@@ -177,17 +191,32 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
     const sc = b.process.find((st) => st.sidechain)?.sidechain ?? null;
     busNode(
       `bus:${b.id}`,
-      mine.map((e) => ({ node: `clip:${e.id}`, start: e.start, length: clipLen.get(e.id)!, gain: 1, label: `at ${e.id}` })),
+      mine.map((e) => ({ node: `clip:${e.id}`, start: e.start, length: clipLen.get(e.id)!, gain: 1, label: `at ${e.id}`, automation: null, distance: null })),
       { gain: b.gain, process: b.process, automation: b.gainAutomation, sidechain: sc && spans.has(`bus:${sc}`) ? sc : null, stem: b.stem, loc: b.loc },
     );
   }
   // Reverbs: shared returns fed by event and bus sends.
   for (const r of [...p.reverbs.values()].sort((x, y) => cmp(x.id, y.id))) {
     const places = [
-      ...events.filter((e) => e.sends[r.id] !== undefined).map((e) => ({ node: `clip:${e.id}`, start: e.start, length: clipLen.get(e.id)!, gain: e.sends[r.id], label: `send ${e.id}` })),
+      ...events
+        .filter((e) => e.sends[r.id] !== undefined)
+        .map((e): Place => ({
+          node: `clip:${e.id}`,
+          start: e.start,
+          length: clipLen.get(e.id)!,
+          gain: e.sends[r.id],
+          label: `send ${e.id}`,
+          // event-relative times are placement-relative: the clip starts with the event
+          automation: e.sendAutomation[r.id] ?? null,
+          distance: e.sendFollowsDistance === r.id && e.distance !== null && typeof e.distance === 'object' ? e.distance : null,
+        })),
       ...[...p.buses.values()]
         .filter((b) => b.sends[r.id] !== undefined && spans.has(`bus:${b.id}`))
-        .map((b) => ({ node: `bus:${b.id}`, start: spans.get(`bus:${b.id}`)!.start, length: spans.get(`bus:${b.id}`)!.end - spans.get(`bus:${b.id}`)!.start, gain: b.sends[r.id], label: `send ${b.id}` })),
+        .map((b): Place => {
+          const span = spans.get(`bus:${b.id}`)!;
+          const auto = b.sendAutomation[r.id];
+          return { node: `bus:${b.id}`, start: span.start, length: span.end - span.start, gain: b.sends[r.id], label: `send ${b.id}`, automation: auto ? auto.map((a) => ({ ...a, t: a.t - span.start })) : null, distance: null };
+        }),
     ];
     if (places.length === 0) continue;
     busNode(`bus:${r.id}`, places, { gain: r.gain, process: [r.step], automation: null, sidechain: null, stem: r.stem, loc: r.loc });
@@ -285,6 +314,39 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
   add('report:qc', 'report', { title: p.title }, qcIds, { deliverables: String(qcIds.length) }, { bundle: true, origin: origin(p.master.loc) });
 
   return { version: 1, title: p.title, sampleRate, nodes };
+}
+
+/** A mix input: where it sits, its level, and what moves its level (dB automation, a distance-following send). */
+interface Place {
+  node: string;
+  start: number;
+  length: number;
+  gain: number;
+  label: string;
+  /** dB breakpoints, times relative to the placement's start */
+  automation: { t: number; value: number; curve: string }[] | null;
+  /** distance keyframes (relative to the placement's start): the send level follows them */
+  distance: { t: number[]; value: number[] } | null;
+}
+
+/** EQ band automation moved by `delta` samples (a bus's chain starts at the bus's first sample, not the timeline's). */
+function shiftEq(steps: ProcStep[], delta: number): ProcStep[] {
+  if (delta === 0) return steps;
+  return steps.map((st) => {
+    const auto = st.params.automation as EqAutomation[] | undefined;
+    return auto ? { ...st, params: { ...st.params, automation: auto.map((a) => ({ ...a, points: a.points.map((pt) => ({ ...pt, t: pt.t + delta })) })) } } : st;
+  });
+}
+
+/** `plan` lines for automated EQ bands: "eq band 2 automation: 01:00:10:00 0 dB linear, …". */
+function eqDisplay(steps: ProcStep[], at: (t: number) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  steps.forEach((st, k) => {
+    for (const a of (st.params.automation as EqAutomation[] | undefined) ?? []) {
+      out[`eq ${k + 1} band ${a.band + 1}`] = a.points.map((pt) => `${at(pt.t)} ${formatNumber(pt.value)} dB ${pt.curve}`).join(', ');
+    }
+  });
+  return out;
 }
 
 /** BWF text fields are ASCII: other characters become '?'. */

@@ -74,6 +74,10 @@ export interface ResolvedEvent {
   gainAutomation: AutomationPoint[] | null;
   /** Reverb sends: reverb id → linear level. */
   sends: Record<string, number>;
+  /** Send automation: reverb id → dB breakpoints (event-relative), riding on the level in `sends`. */
+  sendAutomation: Record<string, AutomationPoint[]>;
+  /** The reverb named by `reverb:`, whose send level follows the distance (null: none). */
+  sendFollowsDistance: string | null;
   /** Music edit (segments of the source back to back); null = the in/out range. */
   edit: { from: number; to: number; repeat: number; crossfade: number }[] | null;
   /** Foley: the takes offered and the chosen one. */
@@ -106,6 +110,8 @@ export interface ResolvedBus {
   gain: number;
   process: ProcStep[];
   sends: Record<string, number>;
+  /** Send automation: reverb id → dB breakpoints (timeline samples), riding on the level in `sends`. */
+  sendAutomation: Record<string, AutomationPoint[]>;
   gainAutomation: AutomationPoint[] | null;
   loc: Loc;
 }

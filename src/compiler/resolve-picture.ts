@@ -433,7 +433,14 @@ function shiftEventTime(e: Obj, delta: number): void {
   };
   shiftKeys(e.distance);
   shiftKeys(e.azimuthKeys);
-  if (Array.isArray(e.gainAutomation)) {
-    e.gainAutomation = (e.gainAutomation as { t: number }[]).map((pt) => ({ ...pt, t: pt.t + delta }));
+  const shiftPoints = (pts: { t: number }[]) => pts.map((pt) => ({ ...pt, t: pt.t + delta }));
+  if (Array.isArray(e.gainAutomation)) e.gainAutomation = shiftPoints(e.gainAutomation as { t: number }[]);
+  const sends = e.sendAutomation as Record<string, { t: number }[]> | undefined;
+  if (sends) for (const r of Object.keys(sends)) sends[r] = shiftPoints(sends[r]);
+  // EQ band automation rides in the eq steps of the event's chain
+  if (Array.isArray(e.process)) {
+    e.process = (e.process as { params: Record<string, unknown> }[]).map((st) =>
+      Array.isArray(st.params.automation) ? { ...st, params: { ...st.params, automation: (st.params.automation as { band: number; points: { t: number }[] }[]).map((a) => ({ ...a, points: shiftPoints(a.points) })) } } : st,
+    );
   }
 }

@@ -19,17 +19,17 @@ import {
   type ResolvedMaster,
   type ResolvedProject,
   type ResolvedReverb,
-  type AutomationPoint,
   type ResolvedSource,
 } from './model.ts';
 import { frameRate, parseTimecode, framesToSamples, type FrameRate } from './timecode.ts';
 import { dbToGain, durationToSamples, parseAs } from './units.ts';
 import { closest, where } from './validate-schema.ts';
 import { resolveLicenses } from './resolve-licenses.ts';
+import { resolveAutomation } from './resolve-automation.ts';
 import { resolveMaster } from './resolve-master.ts';
 import { pictureResolver, type PictureOptions } from './resolve-picture.ts';
 import { resolveChain, resolveKeyframed, resolveRestore, resolveReverbParams, signedSamples, type Keyframes, type ProcStep, type SoundContext } from './resolve-sound.ts';
-import { reverbSendGain, speedOfSound } from '../renderers/dsp/distance.ts';
+import { reverbSendGain, SEND_CRITICAL_DISTANCE, speedOfSound } from '../renderers/dsp/distance.ts';
 import { resampledLength } from '../renderers/dsp/resample.ts';
 
 export interface FileHash {
@@ -53,7 +53,7 @@ export interface ResolveOptions {
  * so relative to the direct sound the send rises 6 dB per doubling of distance, reaching
  * 0 dB at the critical distance (5 m) and holding there (dsp/distance.ts reverbSendGain).
  */
-export function reverbSendLevel(d: number, criticalDistance = 5): number {
+export function reverbSendLevel(d: number, criticalDistance = SEND_CRITICAL_DISTANCE): number {
   return reverbSendGain(Math.max(d, 1e-3), { criticalDistance });
 }
 
@@ -199,6 +199,7 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
       gain: gainOf(b.gain, ['buses', id, 'gain']),
       process: resolveChain(sound, b.process, ['buses', id, 'process'], irOf) ?? [],
       sends: sendsOf(b.send, ['buses', id, 'send']),
+      sendAutomation: {},
       gainAutomation: null,
       loc: at(['buses', id]),
     });
@@ -505,6 +506,7 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
         }
       }
       const sends = sendsOf(e.send, [...p, 'send']);
+      let sendFollowsDistance: string | null = null;
       if (e.reverb !== undefined) {
         const r = String(e.reverb);
         if (!reverbs.has(r)) {
@@ -512,9 +514,9 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
           sink.error('PA211', `event '${id}': send to unknown reverb '${r}'`, at([...p, 'reverb']), near ? `did you mean '${near}'?` : 'define it under reverbs:');
           ok = false;
         } else if (sends[r] === undefined) {
-          // direct-to-reverberant balance: the diffuse field stays put while the direct sound falls with distance
-          const d = distance === null || distance === undefined ? 1 : typeof distance === 'number' ? distance : distance.value.reduce((a, b) => a + b, 0) / distance.value.length;
-          sends[r] = reverbSendLevel(d);
+          // direct-to-reverberant balance: the diffuse field stays put while the direct sound falls
+          // with distance; the level is set once automation is known (it may move the distance)
+          sendFollowsDistance = r;
         }
       }
       if (e.license !== undefined && list !== 'music') {
@@ -543,6 +545,8 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
           azimuthKeys,
           gainAutomation: null,
           sends,
+          sendAutomation: {},
+          sendFollowsDistance,
           edit,
           takes,
           license: (e.license as string | undefined) ?? null,
@@ -553,72 +557,34 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
     });
   }
 
-  // ---- automation: breakpoints on an event's gain, pan or distance, or a bus's gain
+  // ---- automation: breakpoints on an event's or a bus's parameters
   const byId = new Map(events.map((e) => [e.id, e]));
-  ((v.automation as Obj[] | undefined) ?? []).forEach((a, i) => {
-    const p: PathSeg[] = ['automation', i];
-    const target = String(a.target);
-    const dot = target.lastIndexOf('.');
-    const who = target.slice(0, dot);
-    const param = target.slice(dot + 1);
-    const ev = byId.get(who);
-    const bus = buses.get(who);
-    if (!ev && !bus) {
-      const near = closest(who, [...byId.keys(), ...buses.keys()]);
-      sink.error('PA215', `automation target '${who}' is neither an event nor a bus`, at([...p, 'target']), near ? `did you mean '${near}'?` : undefined);
-      return;
-    }
-    if (bus && param !== 'gain') {
-      sink.error('PA215', `bus '${who}': only gain can be automated on a bus`, at([...p, 'target']));
-      return;
-    }
-    const unit = param === 'gain' ? 'dB' : param === 'pan' ? 'deg' : 'm';
-    const origin = ev ? ev.start : 0;
-    const points: AutomationPoint[] = [];
-    let ok = true;
-    (a.points as unknown[][]).forEach((pt, j) => {
-      const pp: PathSeg[] = [...p, 'points', j];
-      const tc = parseTimecode(String(pt[0]), rate);
-      if ('error' in tc) {
-        sink.error('PA207', `automation of ${target}: ${tc.error}`, at([...pp, 0]));
-        ok = false;
-        return;
-      }
-      const t = framesToSamples(tc.frames, rate, sampleRate) - startSamples - origin;
-      const q = parseAs(String(pt[1]), [unit]);
-      if ('error' in q) {
-        sink.error('PA106', `automation of ${target}: ${q.error}`, at([...pp, 1]));
-        ok = false;
-        return;
-      }
-      if (unit === 'm' && q.value <= 0) {
-        sink.error('PA106', `automation of ${target}: a distance must be greater than 0 m`, at([...pp, 1]));
-        ok = false;
-        return;
-      }
-      if (points.length && t <= points[points.length - 1].t) {
-        sink.error('PA209', `automation of ${target}: breakpoints must be in time order`, at([...pp, 0]));
-        ok = false;
-        return;
-      }
-      const curve = (pt[2] ?? 'linear') as AutomationPoint['curve'];
-      if (!['linear', 'exponential', 's-curve', 'hold'].includes(curve)) {
-        sink.error('PA106', `automation of ${target}: unknown curve '${String(pt[2])}' (linear, exponential, s-curve, hold)`, at([...pp, 2]));
-        ok = false;
-        return;
-      }
-      points.push({ t, value: q.value, curve });
-    });
-    if (!ok) return;
-    if (bus) bus.gainAutomation = points;
-    else if (param === 'gain') ev!.gainAutomation = points;
-    else if (param === 'pan') ev!.azimuthKeys = { t: points.map((x) => x.t), value: points.map((x) => x.value) };
-    else ev!.distance = { t: points.map((x) => x.t), value: points.map((x) => x.value) };
-  });
-
-  // ---- music licenses
   const eventPath = new Map<string, PathSeg[]>();
   for (const list of EVENT_LISTS) ((v[list] as Obj[] | undefined) ?? []).forEach((e, i) => eventPath.set(String(e.id), [list, i]));
+  resolveAutomation(v.automation as Obj[] | undefined, {
+    sink,
+    at,
+    rate,
+    sampleRate,
+    startSamples,
+    events: byId,
+    buses,
+    reverbs,
+    rawProcess: (kind, id) => {
+      if (kind === 'bus') return (((v.buses as Obj)[id] ?? {}) as Obj).process as Obj[] | undefined;
+      const ep = eventPath.get(id)!;
+      return ((v[ep[0] as string] as Obj[])[ep[1] as number] as Obj).process as Obj[] | undefined;
+    },
+  });
+  // a send set by `reverb:` follows the event's distance (its keyframes, or automation of it)
+  for (const e of events) {
+    if (!e.sendFollowsDistance) continue;
+    const d = e.distance;
+    if (d !== null && typeof d === 'object') e.sends[e.sendFollowsDistance] = 1;
+    else e.sends[e.sendFollowsDistance] = reverbSendLevel(d ?? 1);
+  }
+
+  // ---- music licenses
   const licenses = resolveLicenses(v, events, eventPath, { sink, at, sampleRate, rate });
 
   // ---- picture: anchored events trimmed at their shot's cuts

@@ -6,8 +6,9 @@
  * overlapping inputs, never the length of the timeline.
  */
 import type { ProcStep } from '../compiler/resolve-sound.ts';
-import { createEnvelope } from './dsp/envelope.ts';
-import { addInto, toFloat32 } from './dsp/mix.ts';
+import { reverbSendGain, SEND_CRITICAL_DISTANCE } from './dsp/distance.ts';
+import { createEnvelope, createKeyframes } from './dsp/envelope.ts';
+import { addInto, addIntoScaled, toFloat32 } from './dsp/mix.ts';
 import { liveRanges, mergeRanges, openInput, type BlockReader, type InputRef } from './inputs.ts';
 
 export interface Placement {
@@ -15,6 +16,32 @@ export interface Placement {
   length: number;
   /** Level of this input in the mix (a send level); default 1. */
   gain?: number;
+  /** Send automation: dB breakpoints riding on `gain`, times relative to the placement's start. */
+  automation?: { t: number; value: number; curve: 'linear' | 'exponential' | 's-curve' | 'hold' }[] | null;
+  /**
+   * A send that follows a moving source: distance keyframes (m, relative to the placement's
+   * start); the level is reverbSendGain(d(t)) at each sample (dsp/distance.ts), times `gain`.
+   */
+  distance?: { t: number[]; value: number[] } | null;
+}
+
+/** Per-sample level of a placement with automation or a distance-following send; null when its level is constant. */
+function placementLevel(x: Placement): ((out: Float64Array, start: number, frames: number) => void) | null {
+  if (!x.automation?.length && !x.distance?.t.length) return null;
+  const auto = x.automation?.length ? createEnvelope(x.automation, { domain: 'db' }) : null;
+  const dist = x.distance?.t.length ? createKeyframes(x.distance.t.map((t, i) => ({ t, value: x.distance!.value[i] }))) : null;
+  const g = x.gain ?? 1;
+  let d = new Float64Array(0);
+  return (out, start, frames) => {
+    if (auto) auto.fill(out, start, frames);
+    else out.fill(1, 0, frames);
+    if (dist) {
+      if (d.length < frames) d = new Float64Array(frames);
+      dist.fill(d, start, frames);
+      for (let f = 0; f < frames; f++) out[f] *= reverbSendGain(Math.max(d[f], 1e-3), { criticalDistance: SEND_CRITICAL_DISTANCE });
+    }
+    if (g !== 1) for (let f = 0; f < frames; f++) out[f] *= g;
+  };
 }
 
 export interface MixParams {
@@ -52,6 +79,8 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
   let acc = new Float64Array(maxBlock * ch);
   let tmp = new Float32Array(maxBlock * ch);
   const open = new Map<number, BlockReader>(); // insertion order = (start, placement index) order
+  const levels = new Map<number, (out: Float64Array, start: number, frames: number) => void>();
+  let levelBuf = new Float64Array(maxBlock);
   // The sweep opens placements by start; a list that is not sorted by start (the master's and the
   // stems' buses come in id order) is swept in sorted order, ties in list order.
   const order = pl.map((_, i) => i).sort((a, b) => pl[a].start - pl[b].start || a - b);
@@ -62,6 +91,7 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
   const reset = () => {
     for (const r of open.values()) r.close();
     open.clear();
+    levels.clear();
     next = 0;
   };
   return {
@@ -82,7 +112,11 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
       // it is closed below without being read.
       while (next < order.length && pl[order[next]].start < t1) {
         const i = order[next];
-        if (pl[i].start + pl[i].length > t0) open.set(i, openInput(inputs[i], maxBlock));
+        if (pl[i].start + pl[i].length > t0) {
+          open.set(i, openInput(inputs[i], maxBlock));
+          const level = placementLevel(pl[i]);
+          if (level) levels.set(i, level);
+        }
         next++;
       }
       for (const [idx, r] of open) {
@@ -91,11 +125,17 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
         const to = Math.min(t1, x.start + x.length);
         if (to > from) {
           r.read(from - x.start, to - from, tmp);
-          addInto(acc, from - t0, tmp, to - from, ch, x.gain ?? 1);
+          const level = levels.get(idx);
+          if (level) {
+            if (levelBuf.length < to - from) levelBuf = new Float64Array(to - from);
+            level(levelBuf, from - x.start, to - from);
+            addIntoScaled(acc, from - t0, tmp, to - from, ch, levelBuf);
+          } else addInto(acc, from - t0, tmp, to - from, ch, x.gain ?? 1);
         }
         if (x.start + x.length <= t1) {
           r.close();
           open.delete(idx);
+          levels.delete(idx);
         }
       }
       if (auto) {

@@ -42,15 +42,17 @@ describe('the example film on a new picture lock', () => {
       expect(second.diagnostics).toEqual([]);
       expect(second.ok).toBe(true);
       const rendered = second.rendered;
-      // everything that rendered is one of the two buses holding anchored events (DX, FX) or
-      // downstream of them: stems, the master, sends/side-chains fed by them, loudness, deliverables, QC
+      // everything that rendered is a bus placing anchored events (DX and FX, and the reverb
+      // an anchored event sends to) or downstream of them: stems, the master, sends/side-chains
+      // fed by them, loudness, deliverables, QC
       const v2 = await compileDir(dir);
       const plan = v2.plan!;
-      const downstream = new Set(['bus:DX', 'bus:FX']);
-      for (const n of plan.nodes) if (n.inputs.some((i) => downstream.has(i))) downstream.add(n.id);
       // a moved event's clip renders again only when something tied to the timeline (automation
       // written in timecodes) now falls elsewhere on it
       const anchoredClips = new Set(v2.project!.events.filter((e) => e.picture).map((e) => `clip:${e.id}`));
+      const downstream = new Set(plan.nodes.filter((n) => n.kind === 'bus' && n.inputs.some((i) => anchoredClips.has(i))).map((n) => n.id));
+      expect([...downstream].sort()).toEqual(['bus:DX', 'bus:FX', 'bus:tower']);
+      for (const n of plan.nodes) if (n.inputs.some((i) => downstream.has(i))) downstream.add(n.id);
       expect(rendered.filter((id) => !downstream.has(id) && !anchoredClips.has(id))).toEqual([]);
       expect(rendered).toEqual(expect.arrayContaining(['bus:DX', 'bus:FX', 'master', 'deliverable:lighthouse-51.wav', 'deliverable:lighthouse-stereo.wav']));
       // no source renders, no clip of an event on a timecode (positions live in the buses), nor the buses of timecode-only events

@@ -138,6 +138,9 @@ export interface ReverbSendOptions {
   readonly beyondCritical?: 'hold' | 'rise';
 }
 
+/** The critical distance postaudio assumes for a `reverb:` send (m): the send reaches 0 dB there. */
+export const SEND_CRITICAL_DISTANCE = 5;
+
 /**
  * Gain of the reverb send *relative to the direct sound* (apply it to the signal after
  * the distance gain, i.e. a post-fader send).

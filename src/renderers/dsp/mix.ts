@@ -13,6 +13,16 @@ export function addInto(acc: Float64Array, accFrame: number, src: Float32Array, 
   }
 }
 
+/** Adds `frames` frames scaled per frame: acc[f] += gain[f]·src[f] on every channel. */
+export function addIntoScaled(acc: Float64Array, accFrame: number, src: Float32Array, frames: number, channels: number, gain: Float64Array): void {
+  const base = accFrame * channels;
+  for (let f = 0; f < frames; f++) {
+    const g = gain[f];
+    const o = f * channels;
+    for (let c = 0; c < channels; c++) acc[base + o + c] += g * src[o + c];
+  }
+}
+
 /** Converts the accumulator to float32 with a final gain. */
 export function toFloat32(acc: Float64Array, out: Float32Array, samples: number, gain: number): void {
   for (let k = 0; k < samples; k++) out[k] = gain * acc[k];
