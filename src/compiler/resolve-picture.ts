@@ -380,16 +380,11 @@ export function pictureResolver(loaded: Loaded, ctx: PictureContext): PictureRes
   };
 }
 
-/** Samples the event occupies on the timeline. */
+/** Samples the event occupies on the timeline (a music edit: its segments' lengths, crossfades ending on each cut). */
 export function eventLength(e: ResolvedEvent): number {
   const edit = (e as { edit?: unknown }).edit;
   if (Array.isArray(edit) && edit.length > 0) {
-    let n = 0;
-    edit.forEach((seg: { from: number; to: number; repeat?: number; crossfade?: number }, i) => {
-      n += (seg.to - seg.from) * Math.max(1, seg.repeat ?? 1);
-      if (i > 0) n -= seg.crossfade ?? 0;
-    });
-    return Math.max(0, n);
+    return edit.reduce((n: number, seg: { from: number; to: number; repeat?: number }) => n + (seg.to - seg.from) * Math.max(1, seg.repeat ?? 1), 0);
   }
   return e.out - e.in;
 }

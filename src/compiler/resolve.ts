@@ -390,19 +390,26 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
             sink.error('PA206', `cue '${id}': edit segment ${j + 1} ends before it starts`, at([...sp, 'to']));
             return void (ok = false);
           }
-          // crossfades end on the cut, so a segment after the first needs `crossfade` of source before its `from`
-          if (j > 0 && from - crossfade < 0) {
-            sink.error('PA205', `cue '${id}': the crossfade into segment ${j + 1} needs ${secs(crossfade)} of source before ${secs(from)}`, at([...sp, 'from']));
+          // A crossfade joins into every instance of a segment but the cue's very first one: into
+          // segment 2 and on, and into the repeats of segment 1. The first segment's default
+          // crossfade is cut to the source it has before `from` (a loop from 0 s is a butt splice).
+          const repeat = (seg.repeat as number | undefined) ?? 1;
+          const joins = j > 0 || repeat > 1;
+          const xf = !joins ? 0 : j === 0 && seg.crossfade === undefined ? Math.min(crossfade, from) : crossfade;
+          const into = j > 0 ? `segment ${j + 1}` : 'the repeats of segment 1';
+          // crossfades end on the cut, so the incoming piece needs `xf` of source before its `from`
+          if (joins && from - xf < 0) {
+            sink.error('PA205', `cue '${id}': the crossfade into ${into} needs ${secs(xf)} of source before ${secs(from)}`, at([...sp, 'from']));
             return void (ok = false);
           }
           // ...and it plays over the end of the piece before the cut: the previous segment, or this one when it repeats
           const prev = edit![edit!.length - 1];
-          const under = Math.min(prev ? prev.to - prev.from : Infinity, ((seg.repeat as number | undefined) ?? 1) > 1 ? to - from : Infinity);
-          if (j > 0 && crossfade > under) {
-            sink.error('PA208', `cue '${id}': the crossfade into segment ${j + 1} (${secs(crossfade)}) is longer than the segment it fades out of (${secs(under)})`, at(seg.crossfade !== undefined ? [...sp, 'crossfade'] : sp));
+          const under = Math.min(prev ? prev.to - prev.from : Infinity, repeat > 1 ? to - from : Infinity);
+          if (joins && xf > under) {
+            sink.error('PA208', `cue '${id}': the crossfade into ${into} (${secs(xf)}) is longer than the segment it fades out of (${secs(under)})`, at(seg.crossfade !== undefined ? [...sp, 'crossfade'] : sp));
             return void (ok = false);
           }
-          edit!.push({ from, to, repeat: (seg.repeat as number | undefined) ?? 1, crossfade: j === 0 ? 0 : crossfade });
+          edit!.push({ from, to, repeat, crossfade: xf });
         });
       }
       const editLength = edit ? edit.reduce((n, s) => n + (s.to - s.from) * s.repeat, 0) : 0;

@@ -235,6 +235,24 @@ ${edit}${MONO_MASTER}`;
     expect(out[4 * L - 1]).toBe(x(6 * L - 1));
   });
 
+  it('repeats of the first segment crossfade too (the default crossfade cut to the source before `from`)', async () => {
+    // a loop from 0.5 s: the default 50 ms fits before `from`, so each repeat fades in over the last 50 ms
+    const looped = (await render(makeProject(cue(`      - { from: 0.5 s, to: 1 s, repeat: 2 }\n`), { 'mx.wav': ramp }))).channel(0);
+    const X = 0.05 * SR;
+    const J = SR / 2;
+    expect(looped.length).toBe(SR);
+    for (const p of [0, X / 4, X / 2, X - 1]) {
+      const n = J - X + p;
+      const expected = Math.sin((Math.PI / 2) * ((J - n) / X)) * x(SR / 2 + n) + Math.sin((Math.PI / 2) * (p / X)) * x(SR / 2 - X + p);
+      expect(Math.abs(looped[n] - expected), `at p = ${p}`).toBeLessThan(2e-7);
+    }
+    expect(looped[J]).toBe(x(SR / 2));
+    expect(looped[J - X - 1]).toBe(x(SR / 2 + J - X - 1));
+    // a loop from 0 s has no source before it: a butt splice, the repeat starts exactly at the cut
+    const fromZero = (await render(makeProject(cue(`      - { from: 0 s, to: 0.5 s, repeat: 2 }\n`), { 'mx.wav': ramp }))).channel(0);
+    for (const n of [J - 1, J, J + 1]) expect(fromZero[n]).toBe(x(n % J));
+  });
+
   it('repeats of a later segment crossfade into each repetition too', async () => {
     const dir = makeProject(
       cue(`      - { from: 0 s, to: 1 s }
