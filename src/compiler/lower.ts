@@ -116,6 +116,15 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
         ...(e.process.length ? { process: describe(e.process) } : {}),
         ...(e.gainAutomation ? { automation: e.gainAutomation.map((x) => `${tc(x.t + e.start)} ${formatNumber(x.value)} dB ${x.curve}`).join(', ') } : {}),
         ...eqDisplay(e.process, (t) => tc(t + e.start)),
+        ...Object.fromEntries(
+          Object.keys(e.sends)
+            .sort()
+            .map((r) => {
+              const moving = e.sendFollowsDistance === r && e.distance !== null && typeof e.distance === 'object';
+              const auto = e.sendAutomation[r];
+              return [`send ${r}`, `${moving ? 'following the distance' : db(e.sends[r])}${auto ? `, automated ${auto.map((x) => `${tc(x.t + e.start)} ${formatNumber(x.value)} dB ${x.curve}`).join(', ')}` : ''}`];
+            }),
+        ),
         fade_in: `${secs(e.fadeIn.length)} ${e.fadeIn.curve}`,
         fade_out: `${secs(e.fadeOut.length)} ${e.fadeOut.curve}`,
       },

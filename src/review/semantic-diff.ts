@@ -202,7 +202,7 @@ function diffEvents(a: DiffSide, b: DiffSide, nodesA: Map<string, PlanNode>, nod
 }
 
 /** Event fields shown by the clip node's display, or placed by diffEvents itself. */
-const EVENT_SHOWN = new Set(['id', 'list', 'source', 'start', 'in', 'out', 'gain', 'azimuth', 'lfe', 'divergence', 'fadeIn', 'fadeOut', 'bus', 'loc']);
+const EVENT_SHOWN = new Set(['id', 'list', 'source', 'start', 'in', 'out', 'gain', 'azimuth', 'lfe', 'divergence', 'fadeIn', 'fadeOut', 'bus', 'loc', 'sendFollowsDistance']);
 
 /**
  * Event fields a person typed and reads as they are (a license id, a usage, the takes
