@@ -14,6 +14,7 @@ import {
   samplesToTimecode,
   timecodeToSamples,
 } from '../../src/compiler/timecode.ts';
+import { prng } from '../helpers/signals.ts';
 
 function rate(name: string | number): FrameRate {
   const r = frameRate(name);
@@ -31,18 +32,6 @@ function tcError(text: string, r: FrameRate): string {
   const p = parseTimecode(text, r);
   if (!('error' in p)) throw new Error(`expected an error for ${text}, got ${p.frames}`);
   return p.error;
-}
-
-/** deterministic PRNG (mulberry32) so property tests are reproducible */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const DF = rate('29.97df');

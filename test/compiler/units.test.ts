@@ -13,6 +13,7 @@ import {
   parseAs,
   parseQuantity,
 } from '../../src/compiler/units.ts';
+import { prng } from '../helpers/signals.ts';
 
 const R23 = frameRate('23.976') as FrameRate;
 const R24 = frameRate(24) as FrameRate;
@@ -27,17 +28,6 @@ function q(text: string | number): Quantity {
 function err(r: Quantity | { error: string }): string {
   if (!('error' in r)) throw new Error(`expected an error, got ${JSON.stringify(r)}`);
   return r.error;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('parseQuantity: every unit and spelling', () => {

@@ -9,6 +9,7 @@ import {
   resetAirAbsorption,
   type AirAbsorptionFilter,
 } from '../../src/renderers/dsp/air-absorption.ts';
+import { firstDifference, prng } from '../helpers/signals.ts';
 
 /** Exact octave midband frequencies 1000·10^(k/10), k = −12, −9 … 9 (what the standard's tables use). */
 const OCTAVES = [-12, -9, -6, -3, 0, 3, 6, 9].map((k) => 1000 * Math.pow(10, k / 10));
@@ -36,25 +37,6 @@ function lossDb(h: Float64Array, n: number, f: number, fs: number): number {
     im -= h[k]! * Math.sin(w * k);
   }
   return -10 * Math.log10(re * re + im * im);
-}
-
-/** Index of the first sample where a and b differ (Object.is), or −1; faster than toEqual on long arrays. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
-
-/** Deterministic PRNG (mulberry32) for block splits. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('airAbsorptionCoefficient (ISO 9613-1)', () => {

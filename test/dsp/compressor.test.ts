@@ -6,34 +6,9 @@ import {
   type CompressorParams,
 } from '../../src/renderers/dsp/compressor.ts';
 import { compressor as compressorProcessor } from '../../src/renderers/processors/compressor.ts';
+import { dB, firstDifference, prng, rmsDb } from '../helpers/signals.ts';
 
 const FS = 48000;
-
-/** Index of the first sample where a and b differ (bitwise), or −1. */
-function firstDiff(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const db = (x: number): number => 20 * Math.log10(x);
-
-function rmsDb(x: Float32Array, from: number, to: number, channels = 1, ch = 0): number {
-  let e = 0;
-  for (let i = from; i < to; i++) e += x[i * channels + ch]! ** 2;
-  return 10 * Math.log10(e / (to - from));
-}
 
 describe('compressor: static curve (gain computer)', () => {
   it('hard knee: unity below T, slope 1/R above', () => {
@@ -118,7 +93,7 @@ function gainReductionOnSteps(p: CompressorParams, levels: { at: number; amp: nu
   const y = x.slice();
   createCompressor(p, { sampleRate: fs, channels: 1 }).process(y, frames);
   const gr = new Float64Array(frames);
-  for (let i = 0; i < frames; i++) gr[i] = db(x[i]!) - db(y[i]!);
+  for (let i = 0; i < frames; i++) gr[i] = dB(x[i]!) - dB(y[i]!);
   return gr;
 }
 
@@ -171,7 +146,7 @@ describe('compressor: attack and release time constants', () => {
     createCompressor({ thresholdDb: -30, ratio: 4, attackSec: attack, releaseSec: release, detection: 'rms', rmsWindowSec: 0.001 }, { sampleRate: fs, channels: 1 }).process(y, frames);
     // gain reduction per period (48 samples), read at the period's crest
     const grFrom = (start: number, periods: number): number[] =>
-      Array.from({ length: periods }, (_, k) => db(x[start + k * 48 + 12]!) - db(y[start + k * 48 + 12]!));
+      Array.from({ length: periods }, (_, k) => dB(x[start + k * 48 + 12]!) - dB(y[start + k * 48 + 12]!));
     const gUp = grFrom(up, 400);
     const final = gUp[gUp.length - 1]!;
     expect(final).toBeCloseTo(-6 - staticCurveDb(-6, -30, 4), 1);
@@ -210,7 +185,7 @@ describe('compressor: side-chain and linking', () => {
     // after it: recovered (release 200 ms: 1.5 s later the residue is 10·e^−7.5 ≈ 0.006 dB)
     expect(Math.abs(gainAt(3.5, 4.0, 0))).toBeLessThan(0.02);
     // recovery is gradual: 200 ms after the dialogue stops, about 1/e of the reduction is left
-    const g200 = db(Math.abs(y[2 * Math.round(2.2 * fs)]! / music[2 * Math.round(2.2 * fs)]!));
+    const g200 = dB(Math.abs(y[2 * Math.round(2.2 * fs)]! / music[2 * Math.round(2.2 * fs)]!));
     expect(g200).toBeLessThan(duck / Math.E + 1.5);
     expect(g200).toBeGreaterThan(duck / Math.E - 1.5);
   });
@@ -259,7 +234,7 @@ describe('compressor: side-chain and linking', () => {
           c.process(split.subarray(f * 2, (f + n) * 2), n, sidechain ? sc.subarray(f, f + n) : undefined);
           f += n;
         }
-        expect(firstDiff(split, whole)).toBe(-1);
+        expect(firstDifference(split, whole)).toBe(-1);
       }
     }
   });
@@ -274,7 +249,7 @@ describe('compressor: side-chain and linking', () => {
     c.process(a, 2000);
     c.reset();
     c.process(b, 2000);
-    expect(firstDiff(b, a)).toBe(-1);
+    expect(firstDifference(b, a)).toBe(-1);
   });
 });
 

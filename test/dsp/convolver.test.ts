@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createConvolver, RealFft, stageSizes, type ConvolverOptions } from '../../src/renderers/dsp/convolver.ts';
 import { reverb as reverbProcessor } from '../../src/renderers/processors/reverb.ts';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function noise(n: number, seed: number, scale = 1): Float32Array {
-  const rnd = prng(seed);
-  const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = (rnd() * 2 - 1) * scale;
-  return x;
-}
+import { prng, whiteNoise } from '../helpers/signals.ts';
 
 /** Direct time-domain convolution y[n] = Σ_k h[k]·x[n−k], float64, truncated to x's length. */
 function directConvolution(x: Float32Array, h: Float32Array): Float64Array {
@@ -67,7 +50,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe('real FFT', () => {
   it.each([4, 8, 64, 1024])('size %i: forward matches a direct DFT, inverse round-trips', (n) => {
     const fft = new RealFft(n);
-    const x = Float64Array.from(noise(n, n));
+    const x = Float64Array.from(whiteNoise(n, n));
     const re = new Float64Array(n / 2 + 1);
     const im = new Float64Array(n / 2 + 1);
     fft.forward(x, re, im);
@@ -91,7 +74,7 @@ describe('real FFT', () => {
 
 describe('convolver: exactness', () => {
   it('a unit-impulse IR returns the input (within 1e-6), at any block size, latency 0', () => {
-    const x = noise(20000, 1);
+    const x = whiteNoise(20000, 1);
     for (const max of [1, 100, 20000]) {
       const y = convolveInBlocks(x, [Float32Array.of(1)], { channels: 1 }, max, max);
       expect(maxAbsDiff(y, x)).toBeLessThan(1e-6);
@@ -100,7 +83,7 @@ describe('convolver: exactness', () => {
   });
 
   it('an impulse deep in the IR (through the FFT stages) is a pure delay', () => {
-    const x = noise(30000, 2);
+    const x = whiteNoise(30000, 2);
     for (const delay of [64, 1000, 9000]) {
       const ir = new Float32Array(delay + 1);
       ir[delay] = 1;
@@ -117,8 +100,8 @@ describe('convolver: exactness', () => {
     [5000, undefined], [40000, undefined], [5000, 16], [5000, 256], [3000, 1024],
   ] as const) {
     it(`random signal ⊛ random IR of ${L} samples${partitionSize ? `, one stage of ${partitionSize}` : ''} matches direct convolution within 1e-5`, () => {
-      const h = noise(L, L, 1 / Math.sqrt(L));
-      const x = noise(Math.max(2 * L, 20000), L + 1);
+      const h = whiteNoise(L, L, 1 / Math.sqrt(L));
+      const x = whiteNoise(Math.max(2 * L, 20000), L + 1);
       // long IRs: every sample of the first 300 and around each stage boundary, and 3000 spread over the rest
       const rnd = prng(L);
       const sampled = [...Array(300).keys()];
@@ -134,8 +117,8 @@ describe('convolver: exactness', () => {
   }
 
   it('output is bit-identical for any block split', () => {
-    const h = noise(12000, 5, 0.01);
-    const x = noise(2 * 50000, 6);
+    const h = whiteNoise(12000, 5, 0.01);
+    const x = whiteNoise(2 * 50000, 6);
     const a = convolveInBlocks(x, [h], { channels: 2 }, 1, 50000);
     for (const [seed, max] of [[7, 1], [8, 64], [9, 4097]] as const) {
       const b = convolveInBlocks(x, [h], { channels: 2 }, seed, max);
@@ -149,9 +132,9 @@ describe('convolver: exactness', () => {
 describe('convolver: channels, pre-delay, mix, tail', () => {
   it('per-channel IRs convolve each channel with its own IR; a mono IR is used for all', () => {
     const frames = 12000;
-    const hL = noise(3000, 10, 0.02);
-    const hR = noise(3000, 11, 0.02);
-    const x = noise(frames * 2, 12);
+    const hL = whiteNoise(3000, 10, 0.02);
+    const hR = whiteNoise(3000, 11, 0.02);
+    const x = whiteNoise(frames * 2, 12);
     const L = new Float32Array(frames);
     const R = new Float32Array(frames);
     for (let i = 0; i < frames; i++) {
@@ -170,8 +153,8 @@ describe('convolver: channels, pre-delay, mix, tail', () => {
   });
 
   it('pre-delay equals an IR with leading zeros (whose partitions are skipped)', () => {
-    const h = noise(2000, 13, 0.03);
-    const x = noise(20000, 14);
+    const h = whiteNoise(2000, 13, 0.03);
+    const x = whiteNoise(20000, 14);
     for (const pre of [20, 700, 5000]) {
       const padded = new Float32Array(pre + h.length);
       padded.set(h, pre);
@@ -183,15 +166,15 @@ describe('convolver: channels, pre-delay, mix, tail', () => {
   });
 
   it('dry and wet gains mix the input with the convolution', () => {
-    const h = noise(500, 15, 0.05);
-    const x = noise(5000, 16);
+    const h = whiteNoise(500, 15, 0.05);
+    const x = whiteNoise(5000, 16);
     const ref = directConvolution(x, h);
     const y = convolveInBlocks(x, [h], { channels: 1, dry: 0.5, wet: 2 }, 4, 700);
     expect(maxAbsDiff(y, ref.map((v, i) => 0.5 * x[i]! + 2 * v))).toBeLessThan(1e-5);
   });
 
   it('tail = IR length: the last non-zero output after an impulse is at L − 1', () => {
-    const h = noise(7000, 17);
+    const h = whiteNoise(7000, 17);
     const c = createConvolver([h], { channels: 1 });
     expect(c.tail).toBe(7000);
     const buf = new Float32Array(c.tail + 100);
@@ -202,9 +185,9 @@ describe('convolver: channels, pre-delay, mix, tail', () => {
   });
 
   it('reset restores the initial state', () => {
-    const h = noise(3000, 18, 0.02);
+    const h = whiteNoise(3000, 18, 0.02);
     const c = createConvolver([h], { channels: 1 });
-    const a = noise(9000, 19);
+    const a = whiteNoise(9000, 19);
     const b = a.slice();
     c.process(a, a.length);
     c.reset();
@@ -232,12 +215,12 @@ describe('convolver: channels, pre-delay, mix, tail', () => {
 describe('reverb processor: convolution', () => {
   const ctx = { sampleRate: 48000, channels: 2 };
   it('convolves with the decoded IR, pre-delay in seconds, wet/dry in dB', () => {
-    const ir = noise(4000, 20, 0.02);
+    const ir = whiteNoise(4000, 20, 0.02);
     const proc = reverbProcessor.create({ type: 'convolution', ir: [ir], irSampleRate: 48000, preDelaySec: 0.01, wetDb: -6, dryDb: 0 }, ctx);
     expect(proc.latency).toBe(0);
     expect(proc.tail).toBe(480 + 4000);
     const frames = 10000;
-    const x = noise(frames * 2, 21);
+    const x = whiteNoise(frames * 2, 21);
     const y = x.slice();
     proc.process(y, frames);
     const padded = new Float32Array(480 + 4000);

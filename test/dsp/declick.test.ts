@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createDeclicker, validateDeclick, type DeclickOptions } from '../../src/renderers/dsp/declick.ts';
 import { declick as declickDef, runProcessorOffline } from '../../src/renderers/processors/restore.ts';
+import { prng } from '../helpers/signals.ts';
 
 const FS = 48000;
-
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(rnd: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(rnd() || 1e-12)) * Math.cos(2 * Math.PI * rnd());
@@ -21,7 +11,7 @@ function gaussian(rnd: () => number): () => number {
 
 /** 440 Hz tone, amplitude 0.5, 20 ms raised-cosine fades in and out, plus white noise of RMS `noise`. */
 function tone(n: number, noise: number, seed = 1): Float32Array {
-  const g = gaussian(mulberry32(seed));
+  const g = gaussian(prng(seed));
   const fade = 0.02 * FS;
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -42,7 +32,7 @@ interface Click {
  * burst, an exponential decay and a rectangular step.
  */
 function addClicks(x: Float32Array, count: number, seed: number): Click[] {
-  const rnd = mulberry32(seed);
+  const rnd = prng(seed);
   const clicks: Click[] = [];
   const from = 0.1 * FS;
   const span = (x.length - 0.2 * FS) / count;
@@ -126,7 +116,7 @@ describe('declicker (AR detection, least-squares AR interpolation)', () => {
 
   it('leaves transients longer than the maximum click length alone, wherever they fall in the hop grid', () => {
     const x = tone(2 * FS, 0.0005, 9);
-    const g = gaussian(mulberry32(10));
+    const g = gaussian(prng(10));
     // 4 ms bursts (longer than the 1 ms limit) at ten different phases of the 512-sample hop
     for (let j = 0; j < 10; j++) for (let i = 0; i < 200; i++) x[10000 + j * 8000 + j * 53 + i]! += 0.3 * g();
     expect(run(x).detections).toEqual([]);
@@ -138,7 +128,7 @@ describe('declicker (AR detection, least-squares AR interpolation)', () => {
     const x = tone(FS, 0.0005, 2);
     addClicks(x, 8, 4);
     const ref = run(x).out;
-    const rnd = mulberry32(77);
+    const rnd = prng(77);
     for (let trial = 0; trial < 3; trial++) {
       const proc = createDeclicker({ sampleRate: FS, channels: 1 });
       const L = proc.latency;

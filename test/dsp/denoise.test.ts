@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createDenoiser, learnNoiseProfile, validateDenoise, type DenoiseOptions } from '../../src/renderers/dsp/denoise.ts';
 import { denoise as denoiseDef, runProcessorOffline } from '../../src/renderers/processors/restore.ts';
+import { prng } from '../helpers/signals.ts';
 
 const FS = 48000;
 
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function whiteNoise(n: number, rms: number, seed: number): Float32Array {
-  const rnd = mulberry32(seed);
+  const rnd = prng(seed);
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = rms * Math.sqrt(-2 * Math.log(rnd() || 1e-12)) * Math.cos(2 * Math.PI * rnd());
   return x;
@@ -107,7 +97,7 @@ describe('denoiser (STFT spectral gating)', () => {
     const { x, n, noise } = toneInNoise(1, 5, 3);
     const profile = learnNoiseProfile(noise, noise.length, 1, FS);
     const ref = runProcessorOffline(denoiser(profile), x, n, 1);
-    const rnd = mulberry32(5);
+    const rnd = prng(5);
     for (let trial = 0; trial < 3; trial++) {
       const proc = denoiser(profile);
       const buf = new Float32Array(n + proc.latency);

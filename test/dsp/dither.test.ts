@@ -1,20 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createDither, createXoshiro128, seedState, tpdf, type DitherBits } from '../../src/renderers/dsp/dither.ts';
+import { dB, prng, sine, toneAmplitude, whiteNoise } from '../helpers/signals.ts';
 
 const FS = 48000;
-
-/** mulberry32, for test inputs and block splits (independent of the generator under test). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function dithered(x: Float32Array, bits: DitherBits, channels: number, seed: string, splits?: number[]): Float32Array {
   const d = createDither({ bits, channels, seed });
@@ -33,26 +22,10 @@ function dithered(x: Float32Array, bits: DitherBits, channels: number, seed: str
 }
 
 /**
- * Amplitude of the component at `f` Hz: a Hann-windowed single-bin DFT,
- * 2·|Σ w·x·e^{−jωn}| / Σ w (exact for a tone on a bin; neighbouring tones
- * leak less than −100 dB at 100 bins away).
+ * Amplitude of the component at `f` Hz over the whole of `x`: a Hann-windowed single-bin DFT
+ * (exact for a tone on a bin; neighbouring tones leak less than −100 dB at 100 bins away).
  */
-function toneAmplitude(x: Float32Array | Float64Array, f: number): number {
-  const N = x.length;
-  let re = 0;
-  let im = 0;
-  let ws = 0;
-  for (let n = 0; n < N; n++) {
-    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / N);
-    const a = (2 * Math.PI * f * n) / FS;
-    re += w * x[n]! * Math.cos(a);
-    im -= w * x[n]! * Math.sin(a);
-    ws += w;
-  }
-  return (2 * Math.hypot(re, im)) / ws;
-}
-
-const dBFS = (a: number): number => 20 * Math.log10(a);
+const amplitudeAt = (x: Float32Array, f: number): number => toneAmplitude(x, f, FS, 0, x.length);
 
 describe('xoshiro128** and seeding', () => {
   it('matches the reference generator (state 1, 2, 3, 4)', () => {
@@ -95,15 +68,8 @@ describe('xoshiro128** and seeding', () => {
 });
 
 describe('TPDF dither and quantisation', () => {
-  const noise = (n: number, seed: number, amp = 0.5): Float32Array => {
-    const r = prng(seed);
-    const x = new Float32Array(n);
-    for (let i = 0; i < n; i++) x[i] = (r() * 2 - 1) * amp;
-    return x;
-  };
-
   it('is deterministic in its seed: same seed, same output; different seeds differ', () => {
-    const x = noise(20000, 1);
+    const x = whiteNoise(20000, 1, 0.5);
     const a = dithered(x, 16, 2, 'node:1f2e');
     const b = dithered(x, 16, 2, 'node:1f2e');
     const c = dithered(x, 16, 2, 'node:1f2f');
@@ -116,7 +82,7 @@ describe('TPDF dither and quantisation', () => {
   for (const bits of [16, 24] as const) {
     it(`puts every ${bits}-bit sample on the grid k / 2^${bits - 1}, inside the integer range`, () => {
       const S = 2 ** (bits - 1);
-      const x = noise(50000, 2, 1.2); // includes values beyond full scale
+      const x = whiteNoise(50000, 2, 1.2); // includes values beyond full scale
       x[0] = 1;
       x[1] = -1;
       x[2] = 3;
@@ -162,12 +128,11 @@ describe('TPDF dither and quantisation', () => {
   it('keeps a −100 dBFS 1 kHz sine at 16 bits as a tone; undithered rounding erases it', () => {
     const N = 2 * FS; // 1 kHz on bin 2000 of a 96000-point DFT
     const A = 10 ** (-100 / 20); // 0.33 LSB
-    const x = new Float32Array(N);
-    for (let n = 0; n < N; n++) x[n] = A * Math.sin((2 * Math.PI * 1000 * n) / FS);
+    const x = sine(1000, FS, N, A);
     const y = dithered(x, 16, 1, 'minus-100');
-    const tone = dBFS(toneAmplitude(y, 1000));
+    const tone = dB(amplitudeAt(y, 1000));
     expect(Math.abs(tone - -100)).toBeLessThan(0.5); // the in-bin noise is ~40 dB below the tone
-    expect(dBFS(toneAmplitude(y, 3000))).toBeLessThan(-125); // no 3rd harmonic: noise only (≈ −138 dB per bin)
+    expect(dB(amplitudeAt(y, 3000))).toBeLessThan(-125); // no 3rd harmonic: noise only (≈ −138 dB per bin)
     const plain = x.map((v) => Math.round(v * 2 ** 15) / 2 ** 15);
     expect(plain.every((v) => v === 0)).toBe(true);
   });
@@ -175,20 +140,19 @@ describe('TPDF dither and quantisation', () => {
   it('turns the distortion of a −95 dBFS sine into noise: 3rd harmonic ≥ 25 dB lower with dither', () => {
     const N = 2 * FS;
     const A = 10 ** (-95 / 20); // 0.58 LSB: undithered, a train of ±1 LSB pulses
-    const x = new Float32Array(N);
-    for (let n = 0; n < N; n++) x[n] = A * Math.sin((2 * Math.PI * 1000 * n) / FS);
+    const x = sine(1000, FS, N, A);
     const y = dithered(x, 16, 1, 'minus-95');
     const plain = x.map((v) => Math.round(v * 2 ** 15) / 2 ** 15);
-    const h3Plain = dBFS(toneAmplitude(plain, 3000));
-    const h3Dither = dBFS(toneAmplitude(y, 3000));
+    const h3Plain = dB(amplitudeAt(plain, 3000));
+    const h3Dither = dB(amplitudeAt(y, 3000));
     expect(h3Plain).toBeGreaterThan(-110);
     expect(h3Dither).toBeLessThan(h3Plain - 25);
-    expect(Math.abs(dBFS(toneAmplitude(y, 1000)) - -95)).toBeLessThan(0.3);
+    expect(Math.abs(dB(amplitudeAt(y, 1000)) - -95)).toBeLessThan(0.3);
   });
 
   it('renders identically for any block split (bit-exact), interleaved channels', () => {
     const C = 3;
-    const x = noise(3 * 30000, 3);
+    const x = whiteNoise(3 * 30000, 3, 0.5);
     const whole = dithered(x, 24, C, 'split');
     for (const seed of [1, 2, 3]) {
       const r = prng(seed);

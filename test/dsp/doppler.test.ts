@@ -8,6 +8,7 @@ import {
   type DistanceTrajectory,
   type DopplerOptions,
 } from '../../src/renderers/dsp/doppler.ts';
+import { firstDifference, prng } from '../helpers/signals.ts';
 
 const fs = 48000;
 const c = speedOfSound(20);
@@ -49,25 +50,6 @@ function evenBlocks(total: number, size: number): number[] {
   const out: number[] = [];
   for (let s = 0; s < total; s += size) out.push(Math.min(size, total - s));
   return out;
-}
-
-/** Index of the first sample where a and b differ (Object.is), or −1; faster than toEqual on long arrays. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
-
-/** Deterministic PRNG (mulberry32) for block splits. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('doppler: frequency shift of a moving source', () => {

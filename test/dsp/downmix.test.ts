@@ -8,20 +8,9 @@ import {
   type DownmixOptions,
 } from '../../src/renderers/dsp/downmix.ts';
 import { LAYOUT_NAMES, LAYOUTS, type LayoutName } from '../../src/renderers/dsp/layouts.ts';
+import { prng } from '../helpers/signals.ts';
 
 const H = Math.SQRT1_2;
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Downmixes one frame given as { label: value }. */
 function frame(from: LayoutName, to: LayoutName, values: Record<string, number>, opts?: DownmixOptions): number[] {
@@ -81,7 +70,7 @@ describe('downmixMatrix', () => {
     const fs = 48000;
     const n = fs; // 1 s: whole periods of 440 Hz
     const inp = new Float32Array(n * 8);
-    const next = rng(7);
+    const next = prng(7);
     const noise = new Float32Array(n * 8);
     for (let i = 0; i < n; i++) {
       inp[i * 8 + 6] = Math.sin((2 * Math.PI * 440 * i) / fs); // Lss
@@ -188,7 +177,7 @@ describe('applyMatrix', () => {
   });
 
   it('gives the same result for any block split', () => {
-    const next = rng(3);
+    const next = prng(3);
     const frames = 5000;
     const input = new Float32Array(frames * 8).map(() => next() * 2 - 1);
     const m = downmixMatrix('7.1', 'stereo', { lfeDb: -6 });
@@ -254,7 +243,7 @@ function encode(input: Float32Array, fs: number, opts: DownmixOptions = {}): Flo
 describe('createLtRtEncoder', () => {
   it('puts surround-only content in exact antiphase in Lt and Rt', () => {
     const fs = 48000;
-    const next = rng(11);
+    const next = prng(11);
     const frames = 20000;
     for (const labels of [['Ls', 'Rs'], ['Ls'], ['Rs']]) {
       const input = new Float32Array(frames * 6);
@@ -321,7 +310,7 @@ describe('createLtRtEncoder', () => {
 
   it('gives the same output for any block split, and resets to silence', () => {
     const fs = 48000;
-    const next = rng(5);
+    const next = prng(5);
     const frames = 30000;
     const input = new Float32Array(frames * 6).map(() => next() * 2 - 1);
     const whole = encode(input, fs);

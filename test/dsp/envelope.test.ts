@@ -1,24 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEnvelope, createKeyframes, dbToGain, type Breakpoint } from '../../src/renderers/dsp/envelope.ts';
-
-/** Index of the first sample where a and b differ (Object.is), or −1. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
-
-/** Deterministic PRNG (mulberry32) for block splits. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { firstDifference, prng } from '../helpers/signals.ts';
 
 function fillInRandomBlocks(
   fill: (out: Float64Array, start: number, frames: number) => void,

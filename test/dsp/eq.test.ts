@@ -7,25 +7,7 @@ import {
   validateBand,
   type EqBand,
 } from '../../src/renderers/dsp/eq.ts';
-
-/** Deterministic PRNG (mulberry32). */
-/** Index of the first sample where a and b differ (bitwise), or −1. */
-function firstDiff(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { firstDifference, prng, whiteNoise } from '../helpers/signals.ts';
 
 /** Runs `buf` through `process` in blocks of pseudo-random sizes (1 … maxBlock frames). */
 function processInBlocks(p: { process(b: Float32Array, n: number): void }, buf: Float32Array, channels: number, seed: number, maxBlock = 5000): void {
@@ -232,27 +214,20 @@ describe('eq: streaming', () => {
     { type: 'lowshelf', freq: 150, gainDb: -3 },
   ];
 
-  function noise(n: number, seed: number): Float32Array {
-    const rnd = prng(seed);
-    const x = new Float32Array(n);
-    for (let i = 0; i < n; i++) x[i] = rnd() * 2 - 1;
-    return x;
-  }
-
   it('output does not depend on the block size (random splits, bit-identical)', () => {
-    const x = noise(3 * 40000, 1);
+    const x = whiteNoise(3 * 40000, 1);
     const whole = x.slice();
     createEq(bands, { sampleRate: 48000, channels: 3 }).process(whole, 40000);
     for (const seed of [2, 3, 4]) {
       const split = x.slice();
       processInBlocks(createEq(bands, { sampleRate: 48000, channels: 3 }), split, 3, seed, seed * 300);
-      expect(firstDiff(split, whole)).toBe(-1);
+      expect(firstDifference(split, whole)).toBe(-1);
     }
   });
 
   it('channels are filtered independently, with the same filter', () => {
     const frames = 10000;
-    const mono = noise(frames, 5);
+    const mono = whiteNoise(frames, 5);
     const stereo = new Float32Array(frames * 2);
     for (let i = 0; i < frames; i++) stereo[2 * i] = mono[i]!;
     createEq(bands, { sampleRate: 48000, channels: 1 }).process(mono, frames);
@@ -265,16 +240,16 @@ describe('eq: streaming', () => {
 
   it('reset returns to the initial state; no bands is the identity; tail covers the decay', () => {
     const eq = createEq(bands, { sampleRate: 48000, channels: 1 });
-    const a = noise(5000, 9);
+    const a = whiteNoise(5000, 9);
     const b = a.slice();
     eq.process(a, 5000);
     eq.reset();
     eq.process(b, 5000);
-    expect(firstDiff(b, a)).toBe(-1);
-    const x = noise(100, 10);
+    expect(firstDifference(b, a)).toBe(-1);
+    const x = whiteNoise(100, 10);
     const y = x.slice();
     createEq([], { sampleRate: 48000, channels: 1 }).process(y, 100);
-    expect(firstDiff(y, x)).toBe(-1);
+    expect(firstDifference(y, x)).toBe(-1);
 
     // impulse response: after `tail` samples it has decayed below −96 dB of its peak
     const imp = new Float32Array(eq.tail + 1000);

@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import FFT from 'fft.js';
 import { createHumRemover, validateHum, type HumOptions } from '../../src/renderers/dsp/hum.ts';
 import { hum as humDef, runProcessorOffline } from '../../src/renderers/processors/restore.ts';
+import { firstDifference, prng } from '../helpers/signals.ts';
 
 const FS = 48000;
-
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(rnd: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(rnd() || 1e-12)) * Math.cos(2 * Math.PI * rnd());
@@ -26,7 +16,7 @@ function gaussian(rnd: () => number): () => number {
  * envelope, scaled to `rms`.
  */
 function speechLike(seed: number, n: number, rms: number): Float64Array {
-  const g = gaussian(mulberry32(seed));
+  const g = gaussian(prng(seed));
   const out = new Float64Array(n);
   const ah = Math.exp((-2 * Math.PI * 100) / FS);
   const al = Math.exp((-2 * Math.PI * 4000) / FS);
@@ -53,7 +43,7 @@ function speechLike(seed: number, n: number, rms: number): Float64Array {
 /** Realistic hum: fundamental −40 dBFS, harmonics up to 20 dB lower, seeded phases. */
 const HUM_AMPS = [1, 0.6, 0.8, 0.3, 0.4, 0.2, 0.25, 0.1].map((a) => a * 0.01);
 function humSignal(seed: number, n: number, f0: number): Float64Array {
-  const rnd = mulberry32(seed);
+  const rnd = prng(seed);
   const phases = HUM_AMPS.map(() => rnd() * 2 * Math.PI);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -95,13 +85,6 @@ function bandEnergies(x: ArrayLike<number>, from: number, bands: readonly (reado
     for (let k = Math.ceil((lo * N) / FS); k < (hi * N) / FS; k++) e += spec[2 * k]! ** 2 + spec[2 * k + 1]! ** 2;
     return e;
   });
-}
-
-/** Index of the first differing sample, −1 if identical. */
-function firstDifference(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
 }
 
 const db = (r: number) => 10 * Math.log10(r);
@@ -183,7 +166,7 @@ describe('hum remover (adaptive harmonic canceller)', () => {
     const hum = humSignal(6, n, 50);
     const mono = toF32(speech, hum);
     const ref = runProcessorOffline(createHumRemover({ sampleRate: FS, channels: 1, fundamental: 50 }), mono, n, 1);
-    const rnd = mulberry32(99);
+    const rnd = prng(99);
     for (let trial = 0; trial < 3; trial++) {
       const p = createHumRemover({ sampleRate: FS, channels: 1, fundamental: 50 });
       const buf = mono.slice();

@@ -7,21 +7,10 @@ import {
   truePeakFinal,
   truePeakProcess,
 } from '../../src/renderers/dsp/true-peak.ts';
+import { dB, prng } from '../helpers/signals.ts';
 
 const FS = 48000;
 const CEILING_DB = -1;
-
-/** Deterministic PRNG (mulberry32) for test signals and block splits. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function besselI0(x: number): number {
   let s = 1;
@@ -34,8 +23,6 @@ function besselI0(x: number): number {
   }
   return s;
 }
-
-const db = (v: number): number => 20 * Math.log10(v);
 
 /**
  * Independent reference meter: 16× oversampling, every phase a Kaiser-windowed
@@ -243,10 +230,10 @@ describe('true-peak limiter: ceiling', () => {
   for (const c of cases) {
     it(`${c.name}: raised 12 dB, the 16× reference reads ≤ ${CEILING_DB} dBTP (+0.0 dB)`, () => {
       const x = c.x();
-      const inDb = db(referenceTruePeak(x, c.channels));
+      const inDb = dB(referenceTruePeak(x, c.channels));
       expect(inDb).toBeGreaterThan(11.9); // the input really is ~12 dB over full scale
       const { y, maxGr } = runLimiter(x, { sampleRate: FS, channels: c.channels, ceilingDb: CEILING_DB });
-      const outDb = db(referenceTruePeak(y, c.channels));
+      const outDb = dB(referenceTruePeak(y, c.channels));
       expect(outDb).toBeLessThanOrEqual(CEILING_DB);
       // and it limits to the ceiling, not far below it (safety margin 0.1 dB, plus the parabola's bias)
       expect(outDb).toBeGreaterThan(CEILING_DB - 0.25);
@@ -259,7 +246,7 @@ describe('true-peak limiter: ceiling', () => {
     it(`noise bursts band-limited to 20 kHz at ${fs} Hz: raised 12 dB, ≤ the ceiling`, () => {
       const x = interleave(noiseBursts(7, 2, fs / 2, fs), 4);
       const { y } = runLimiter(x, { sampleRate: fs, channels: 2, ceilingDb: CEILING_DB });
-      const outDb = db(referenceTruePeak(y, 2));
+      const outDb = dB(referenceTruePeak(y, 2));
       expect(outDb).toBeLessThanOrEqual(CEILING_DB);
       expect(outDb).toBeGreaterThan(CEILING_DB - 0.25);
     });
@@ -271,7 +258,7 @@ describe('true-peak limiter: ceiling', () => {
     const x = new Float32Array(FS / 2 * C);
     for (let i = 0; i < x.length; i++) x[i] = (r() * 2 - 1) * 4;
     const { y } = runLimiter(x, { sampleRate: FS, channels: C, ceilingDb: -2 });
-    expect(db(meterTruePeak(y, C))).toBeLessThanOrEqual(-2);
+    expect(dB(meterTruePeak(y, C))).toBeLessThanOrEqual(-2);
   });
 
   it('holds for other ceilings, look-aheads and releases', () => {
@@ -282,7 +269,7 @@ describe('true-peak limiter: ceiling', () => {
       [-6, 0.002, 0.01],
     ] as const) {
       const { y } = runLimiter(x, { sampleRate: FS, channels: 2, ceilingDb, lookaheadSec, releaseSec });
-      const outDb = db(referenceTruePeak(y, 2));
+      const outDb = dB(referenceTruePeak(y, 2));
       expect(outDb).toBeLessThanOrEqual(ceilingDb);
       expect(outDb).toBeGreaterThan(ceilingDb - 0.25);
     }
@@ -293,7 +280,7 @@ describe('true-peak limiter: transparency and timing', () => {
   it('passes a signal under the ceiling unchanged, bit-exact, delayed by `latency`', () => {
     const C = 2;
     const x = interleave(noiseBursts(4, C, FS / 2), 0.5); // sample peak −6 dBFS
-    expect(db(referenceTruePeak(x, C))).toBeLessThan(CEILING_DB - 1);
+    expect(dB(referenceTruePeak(x, C))).toBeLessThan(CEILING_DB - 1);
     const { y, latency, maxGr } = runLimiter(x, { sampleRate: FS, channels: C, ceilingDb: CEILING_DB });
     expect(maxGr).toBe(0);
     for (let i = 0; i < latency * C; i++) expect(y[i]).toBe(0);

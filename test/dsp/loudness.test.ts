@@ -23,6 +23,7 @@ import {
   type EbuCase,
   type Measured,
 } from './ebu-cases.ts';
+import { prng } from '../helpers/signals.ts';
 
 const cases = loadCases();
 const byId = (id: string): EbuCase => {
@@ -36,18 +37,6 @@ const loudnessCases = cases.filter((c) => c.expected.true_peak_dbtp === undefine
 const RECORDED = new URL('./recorded/loudness.json', import.meta.url);
 const recorded = loadRecorded(RECORDED);
 const measuredAll: Record<string, Record<string, Measured>> = {};
-
-/** Deterministic PRNG (mulberry32) for property tests. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sineBuffer(fs: number, channels: number, frames: number, freq: number, amps: number[], start = 0): Float32Array {
   const x = new Float32Array(frames * channels);

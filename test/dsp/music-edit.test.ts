@@ -7,6 +7,7 @@ import {
   type EditPlan,
   type SourceReader,
 } from '../../src/renderers/dsp/music-edit.ts';
+import { prng } from '../helpers/signals.ts';
 
 /** A mono source whose sample n is n (exact in float32 up to 2^24): every output sample names its source. */
 const rampReader: SourceReader = (start, frames, out) => {
@@ -25,18 +26,6 @@ function renderAll(plan: EditPlan, read: SourceReader, channels = 1, blocks?: nu
     at += len;
   }
   return out;
-}
-
-/** Deterministic PRNG (mulberry32) for block splits. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('planEdit + renderEdit: a two-segment edit, by hand', () => {

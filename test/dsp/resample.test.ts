@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createResampler, designResampler, resampledLength } from '../../src/renderers/dsp/resample.ts';
-
-/** mulberry32, for block splits. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { dB, prng, sine, whiteNoise } from '../helpers/signals.ts';
 
 function randomSplits(total: number, seed: number, maxBlock: number): number[] {
   const r = prng(seed);
@@ -49,12 +38,6 @@ function resample(x: Float32Array, fromRate: number, toRate: number, channels: n
   w += k;
   expect(w).toBe(resampledLength(frames, fromRate, toRate));
   return out;
-}
-
-function tone(fs: number, frames: number, f: number, amp: number, phase = 0): Float32Array {
-  const x = new Float32Array(frames);
-  for (let n = 0; n < frames; n++) x[n] = amp * Math.sin((2 * Math.PI * f * n) / fs + phase);
-  return x;
 }
 
 /**
@@ -96,7 +79,6 @@ function fitTones(y: Float32Array, fs: number, freqs: number[], from: number, to
 const fitTone = (y: Float32Array, fs: number, f: number, from: number, to: number): { amp: number; phase: number } =>
   fitTones(y, fs, [f], from, to);
 
-const dB = (v: number): number => 20 * Math.log10(v);
 const PAIRS = [
   [44100, 48000],
   [88200, 48000],
@@ -146,7 +128,7 @@ describe('resampler: measured response', () => {
       const skip = 400; // output frames clear of the start and end transients
       for (const f of [20, 100, 1000, 5000, 10000, 15000, 18000, 19000, 19500, 20000]) {
         const phase = 0.7;
-        const y = resample(tone(from, frames, f, 0.5, phase), from, to, 1);
+        const y = resample(sine(f, from, frames, 0.5, phase), from, to, 1);
         const fit = fitTone(y, to, f, skip, y.length - skip);
         const dev = dB(fit.amp / 0.5);
         expect(Math.abs(dev)).toBeLessThan(0.1);
@@ -159,7 +141,7 @@ describe('resampler: measured response', () => {
 
   it('a 1 kHz tone comes out sample-for-sample as the ideal tone at the new rate (error < −100 dB)', () => {
     for (const [from, to] of PAIRS) {
-      const y = resample(tone(from, from / 10, 1000, 0.5, 0.3), from, to, 1);
+      const y = resample(sine(1000, from, from / 10, 0.5, 0.3), from, to, 1);
       let err = 0;
       for (let k = 300; k < y.length - 300; k++) err = Math.max(err, Math.abs(y[k]! - 0.5 * Math.sin((2 * Math.PI * 1000 * k) / to + 0.3)));
       expect(dB(err / 0.5)).toBeLessThan(-100);
@@ -177,7 +159,7 @@ describe('resampler: measured response', () => {
       [44100, 48000, 10000, 48000 - (44100 - 10000)], // image at 34.1 kHz folds to 13.9 kHz
     ];
     for (const [from, to, f, alias] of cases) {
-      const y = resample(tone(from, from / 4, f, 0.5), from, to, 1);
+      const y = resample(sine(f, from, from / 4, 0.5), from, to, 1);
       // fit the alias together with the tone itself where that is in band (44.1 kHz images)
       const fit = fitTones(y, to, f < to / 2 ? [alias, f] : [alias], 400, y.length - 400);
       expect(dB(fit.amp / 0.5)).toBeLessThan(-100);
@@ -231,10 +213,8 @@ describe('resampler: streaming', () => {
 
   it('renders identically for any block split (bit-exact), 3 channels', () => {
     const C = 3;
-    const r = prng(7);
     const frames = 30000;
-    const x = new Float32Array(frames * C);
-    for (let i = 0; i < x.length; i++) x[i] = r() * 2 - 1;
+    const x = whiteNoise(frames * C, 7);
     for (const [from, to] of [[44100, 48000], [96000, 48000]] as const) {
       const whole = resample(x, from, to, C);
       for (const [seed, maxBlock] of [[1, 5], [2, 333], [3, 9000]] as const) {
@@ -261,9 +241,7 @@ describe('resampler: streaming', () => {
   });
 
   it('48 → 48 kHz is the identity: bit-exact, latency 0', () => {
-    const r = prng(3);
-    const x = new Float32Array(2 * 10000);
-    for (let i = 0; i < x.length; i++) x[i] = r() * 2 - 1;
+    const x = whiteNoise(2 * 10000, 3);
     const rs = createResampler({ fromRate: 48000, toRate: 48000, channels: 2 });
     expect(rs.latency).toBe(0);
     const y = resample(x, 48000, 48000, 2, randomSplits(10000, 4, 999));

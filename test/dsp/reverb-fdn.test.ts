@@ -2,26 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createFdnReverb, fdnDelays, validateFdnReverb, type FdnReverbParams } from '../../src/renderers/dsp/reverb-fdn.ts';
 import { createEq } from '../../src/renderers/dsp/eq.ts';
 import { reverb as reverbProcessor } from '../../src/renderers/processors/reverb.ts';
+import { firstDifference, prng } from '../helpers/signals.ts';
 
 const FS = 48000;
-
-/** Index of the first sample where a and b differ (bitwise), or −1. */
-function firstDiff(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Impulse response of channel `ch` for an impulse into channel `ch` (wet only). */
 function impulseResponse(p: FdnReverbParams, seconds: number, channels = 1, ch = 0, fs = FS): Float32Array {
@@ -135,7 +118,7 @@ describe('reverb (FDN): structure and streaming', () => {
     createFdnReverb(p, { sampleRate: FS, channels: 2 }).process(a, frames);
     const b = x.slice();
     createFdnReverb(p, { sampleRate: FS, channels: 2 }).process(b, frames);
-    expect(firstDiff(a, b)).toBe(-1);
+    expect(firstDifference(a, b)).toBe(-1);
     for (const max of [1, 64, 5000]) {
       const c = x.slice();
       const r = createFdnReverb(p, { sampleRate: FS, channels: 2 });
@@ -144,7 +127,7 @@ describe('reverb (FDN): structure and streaming', () => {
         r.process(c.subarray(f * 2, (f + n) * 2), n);
         f += n;
       }
-      expect(firstDiff(c, a)).toBe(-1);
+      expect(firstDifference(c, a)).toBe(-1);
     }
   });
 
@@ -167,7 +150,7 @@ describe('reverb (FDN): structure and streaming', () => {
     again[0] = 1;
     again[1] = 1;
     r.process(again, frames);
-    expect(firstDiff(again, buf)).toBe(-1);
+    expect(firstDifference(again, buf)).toBe(-1);
   });
 
   it('tail: the response has decayed by 60 dB after `tail` samples', () => {
@@ -208,7 +191,7 @@ describe('reverb (FDN): validation and processor', () => {
     const b = a.slice();
     proc.process(a, 20000);
     direct.process(b, 20000);
-    expect(firstDiff(a, b)).toBe(-1);
+    expect(firstDifference(a, b)).toBe(-1);
     expect(proc.tail).toBe(direct.tail);
     const withDry = reverbProcessor.create({ type: 'algorithmic', decaySec: 1, dryDb: 0, wetDb: -100 }, ctx);
     const c = new Float32Array(4);

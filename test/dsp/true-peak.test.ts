@@ -20,22 +20,12 @@ import {
   UPDATE,
   type Measured,
 } from './ebu-cases.ts';
+import { prng } from '../helpers/signals.ts';
 
 const cases = loadCases().filter((c) => c.expected.true_peak_dbtp !== undefined);
 const RECORDED = new URL('./recorded/true-peak.json', import.meta.url);
 const recorded = loadRecorded(RECORDED);
 const measuredAll: Record<string, Record<string, Measured>> = {};
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Straightforward reference: every phase's equivalent single-stage filter at every position, no cascade, no skipping. */
 function bruteForcePeak(x: Float64Array, f: TruePeakFilter): number {

@@ -15,10 +15,21 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** A mono sine: amplitude `amp`, `freq` Hz, `frames` samples at `fs`. */
-export function sine(freq: number, fs: number, frames: number, amp = 1): Float32Array {
+/**
+ * Uniform white noise in [−amp, amp) from `prng(seed)`, one value a sample: `(r·2 − 1)·amp`.
+ * `frames` is the number of values (for interleaved channels, frames × channels).
+ */
+export function whiteNoise(frames: number, seed: number, amp = 1): Float32Array {
+  const r = prng(seed);
   const out = new Float32Array(frames);
-  for (let i = 0; i < frames; i++) out[i] = amp * Math.sin((2 * Math.PI * freq * i) / fs);
+  for (let i = 0; i < frames; i++) out[i] = (r() * 2 - 1) * amp;
+  return out;
+}
+
+/** A mono sine: amplitude `amp`, `freq` Hz, `frames` samples at `fs`, starting at phase `phase` (radians). */
+export function sine(freq: number, fs: number, frames: number, amp = 1, phase = 0): Float32Array {
+  const out = new Float32Array(frames);
+  for (let i = 0; i < frames; i++) out[i] = amp * Math.sin((2 * Math.PI * freq * i) / fs + phase);
   return out;
 }
 
@@ -50,3 +61,10 @@ export function toneAmplitude(x: Float32Array, freq: number, fs: number, from: n
 }
 
 export const dB = (g: number) => 20 * Math.log10(g);
+
+/** Index of the first sample where a and b differ (Object.is, so bitwise for numbers), or −1; faster than toEqual on long arrays. */
+export function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  return -1;
+}
