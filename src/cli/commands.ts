@@ -6,9 +6,12 @@ import { runBuild } from '../engine/build.ts';
 import type { EventSink } from '../engine/events.ts';
 import { jsonReporter } from '../ui/json-reporter.ts';
 import { plainReporter } from '../ui/plain-reporter.ts';
-import { UsageError } from '../compiler/diagnostics.ts';
+import { DiagnosticSink, UsageError } from '../compiler/diagnostics.ts';
+import type { CompileResult } from '../compiler/index.ts';
+import { laybackAfterBuild } from '../layback/after-build.ts';
+import { formatDiagnostic } from '../ui/format-diagnostic.ts';
 import { applyLockCheck, recordBuild } from '../archive/build-lock.ts';
-import { EXIT_OK, EXIT_PROJECT, compileProject, printDiagnostics, projectPaths, textOf, type DiagnosticFormat, type Io } from './context.ts';
+import { EXIT_OK, EXIT_PROJECT, compileProject, printDiagnostics, projectPaths, textOf, type DiagnosticFormat, type Io, type ProjectPaths } from './context.ts';
 
 export async function validateCommand(io: Io, project: string | undefined, opts: { format?: string }): Promise<number> {
   const format = (opts.format ?? 'text') as DiagnosticFormat;
@@ -87,5 +90,25 @@ export async function buildCommand(io: Io, project: string | undefined, opts: Bu
   }
   const summary = await runBuild(result.plan!, { cacheDir: paths.cacheDir, outDir: paths.outDir, jobs, onEvent: sink, allowQcFail: opts.allowQcFail });
   if (summary.ok && opts.record) (reporter === 'json' ? io.err : io.out)(await recordBuild(paths.projectFile, result, summary.outputs, paths.outDir));
+  const lb = result.project!.master.layback;
+  if (summary.ok && lb) return (await runLayback(io, result, paths, summary.outputs, reporter === 'json' ? io.err : io.out)) ? EXIT_OK : EXIT_PROJECT;
   return summary.ok ? EXIT_OK : EXIT_PROJECT;
+}
+
+/** `master.layback` after a successful build; false when ffmpeg ran and failed (a missing ffmpeg only warns). */
+async function runLayback(io: Io, result: CompileResult, paths: ProjectPaths, outputs: { path: string; sha256: string }[], say: (s: string) => void): Promise<boolean> {
+  const lb = result.project!.master.layback!;
+  const d = result.project!.master.deliverables.find((x) => x.name === lb.deliverable)!;
+  const audioFile = path.join(paths.outDir, d.file);
+  const audioSha256 = outputs.find((o) => path.resolve(o.path) === path.resolve(audioFile))?.sha256 ?? '';
+  const r = await laybackAfterBuild(lb, { outDir: paths.outDir, cacheDir: paths.cacheDir, audioFile, audioSha256 });
+  if (r.kind === 'skipped' || r.kind === 'failed') {
+    const sink = new DiagnosticSink((file, offset) => result.loaded?.lineOf(file, offset));
+    if (r.kind === 'skipped') sink.warning('PA610', r.message, lb.loc, r.hint);
+    else sink.error('PA611', `layback failed: ${r.message}`, lb.loc, r.hint);
+    for (const x of sink.sorted()) io.err(formatDiagnostic(x, textOf(result), io.colors));
+    return r.kind === 'skipped';
+  }
+  say(`${io.colors.green('layback')} ${path.relative(io.cwd, r.out) || r.out}: ${r.kind === 'written' ? r.detail : `up to date (${r.detail})`}`);
+  return true;
 }

@@ -107,7 +107,7 @@ export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<nu
     .command('layback')
     .description('build, then mux the stereo (or 5.1) mix onto a picture reference with ffmpeg, copying the video untouched')
     .argument('[project]', 'project folder or project YAML file', '.')
-    .requiredOption('--video <file>', 'the picture reference (e.g. ref.mov)')
+    .option('--video <file>', 'the picture reference (e.g. ref.mov; default: master.layback.video)')
     .option('--deliverable <name>', 'the deliverable to lay back (default: the first stereo one, else the first 5.1)')
     .option('--out <file.mov>', 'the movie to write (default: out/<video>.<deliverable>.mov)')
     .option('-j, --jobs <n>', 'render up to n nodes at once (default: number of cores)')

@@ -137,6 +137,20 @@ export interface ResolvedMaster {
   layout: Layout;
   channels: number;
   deliverables: ResolvedDeliverable[];
+  /** `master.layback`: lay a deliverable back onto the picture reference after a build (null: none). */
+  layback: ResolvedLayback | null;
+  loc: Loc;
+}
+
+export interface ResolvedLayback {
+  /** the picture reference: absolute (to read), and relative to the project (to show) */
+  video: string;
+  videoRel: string;
+  sha256: string;
+  /** the deliverable laid back, by name */
+  deliverable: string;
+  /** the movie's file name in the output folder */
+  file: string;
   loc: Loc;
 }
 

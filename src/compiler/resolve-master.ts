@@ -118,5 +118,5 @@ export function resolveMaster(m: Obj, sink: DiagnosticSink, at: (p: PathSeg[]) =
       loc: at(p),
     });
   }
-  return { layout, channels: LAYOUT_CHANNELS[layout], deliverables, loc: at(['master']) };
+  return { layout, channels: LAYOUT_CHANNELS[layout], deliverables, layback: null, loc: at(['master']) };
 }

@@ -105,6 +105,37 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
     return ir;
   };
 
+  /** `master.layback`: the picture reference (confined, must exist) and a deliverable to lay back. */
+  const resolveLayback = (lb: Obj, deliverables: ResolvedMaster['deliverables']): ResolvedMaster['layback'] => {
+    const p: PathSeg[] = ['master', 'layback'];
+    const file = String(lb.video);
+    const abs = path.resolve(path.dirname(loaded.definingFile('master', 'layback')), file);
+    const rel = toPosix(path.relative(loaded.root, abs));
+    const escape = confinementProblem(abs, loaded.root, mediaRoots);
+    let ok = true;
+    if (escape) {
+      sink.error('PA210', `master.layback.video: ${file} ${escape}`, at([...p, 'video']), 'list shared media folders in project.media_roots');
+      ok = false;
+    } else if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) {
+      sink.error('PA300', `master.layback.video: the picture reference ${rel} does not exist`, at([...p, 'video']));
+      ok = false;
+    }
+    const full = deliverables.filter((d) => !d.stems && !d.mix);
+    const name = lb.deliverable === undefined ? undefined : String(lb.deliverable);
+    const chosen = name !== undefined ? deliverables.find((d) => d.name === name) : (full.find((d) => d.layout === 'stereo') ?? full.find((d) => d.layout === '5.1'));
+    if (!chosen || chosen.stems) {
+      const names = full.map((d) => d.name);
+      if (name !== undefined) {
+        const near = closest(name, names);
+        sink.error('PA216', `master.layback: ${chosen ? `'${name}' writes one file per stem; lay back a single mix` : `no deliverable named '${name}'`}`, at([...p, 'deliverable']), near && !chosen ? `did you mean '${near}'?` : `deliverables: ${names.join(', ')}`);
+      } else sink.error('PA216', 'master.layback: no stereo or 5.1 mix to lay back; name one with deliverable:', at(p), `deliverables: ${names.join(', ')}`);
+      ok = false;
+    }
+    if (!ok || !chosen) return null;
+    const movie = lb.file === undefined ? `${path.basename(abs, path.extname(abs))}.${chosen.name}.mov` : String(lb.file);
+    return { video: abs, videoRel: rel, sha256: '', deliverable: chosen.name, file: movie, loc: at(p) };
+  };
+
   // ---- sources: confined paths, probed headers, content hashes (in parallel, reported in id order)
   const sourceIds = Object.keys((v.sources as Obj | undefined) ?? {}).sort();
   const probed = await Promise.all(
@@ -601,11 +632,14 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
   const stemNames = new Set([...buses.values()].map((b) => b.stem).filter((x): x is string => x !== null));
   for (const r of reverbs.values()) stemNames.add(r.stem);
   const master = resolveMaster(v.master as Obj, sink, at, stemNames);
+  const lb = (v.master as Obj).layback as Obj | undefined;
+  if (lb) master.layback = resolveLayback(lb, master.deliverables);
   if (events.length === 0 && !sink.hasErrors) {
     sink.error('PA209', 'the project has no events: there is nothing to render', at([]), 'add events under dialogue:, sfx:, foley: or music:');
   }
 
   for (const ir of irs) ir.sha256 = (await hashFile(ir.abs)).sha256;
+  if (master.layback) master.layback.sha256 = (await hashFile(master.layback.video)).sha256;
   if (sink.hasErrors) return undefined;
   return {
     formatVersion: 1,
