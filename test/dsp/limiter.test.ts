@@ -7,7 +7,7 @@ import {
   truePeakFinal,
   truePeakProcess,
 } from '../../src/renderers/dsp/true-peak.ts';
-import { dB, prng } from '../helpers/signals.ts';
+import { dB, prng, whiteNoise } from '../helpers/signals.ts';
 
 const FS = 48000;
 const CEILING_DB = -1;
@@ -253,10 +253,8 @@ describe('true-peak limiter: ceiling', () => {
   }
 
   it('full-band white noise: our BS.1770 meter reads the output ≤ the ceiling', () => {
-    const r = prng(9);
     const C = 2;
-    const x = new Float32Array(FS / 2 * C);
-    for (let i = 0; i < x.length; i++) x[i] = (r() * 2 - 1) * 4;
+    const x = whiteNoise(FS / 2 * C, 9, 4);
     const { y } = runLimiter(x, { sampleRate: FS, channels: C, ceilingDb: -2 });
     expect(dB(meterTruePeak(y, C))).toBeLessThanOrEqual(-2);
   });

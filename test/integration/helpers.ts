@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { compile, type CompileResult, type Diagnostic } from '../../src/compiler/index.ts';
 import { WavReader } from '../../src/io/index.ts';
+import { whiteNoise } from '../helpers/signals.ts';
 import { buildProject, tmpDir, writeFiles, writeWav, type BuildRun } from '../helpers/tmp-project.ts';
 
 export const SR = 48000;
@@ -25,22 +26,11 @@ project:
 export type Signal = { frames: number; channels?: number; sampleRate?: number; fn: (i: number, c: number) => number };
 
 /** A deterministic PRNG (mulberry32) for noise: the same seed gives the same samples. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../helpers/signals.ts';
 
 /** White noise in [−amp, amp), precomputed so fn(i, c) is a pure lookup. */
 export function noise(frames: number, amp: number, seed: number, channels = 1): (i: number, c: number) => number {
-  const r = prng(seed);
-  const buf = new Float32Array(frames * channels);
-  for (let k = 0; k < buf.length; k++) buf[k] = amp * (2 * r() - 1);
+  const buf = whiteNoise(frames * channels, seed, amp);
   return (i, c) => buf[i * channels + c];
 }
 
@@ -116,7 +106,8 @@ export function rms(x: Float32Array, from: number, to: number): number {
   return Math.sqrt(s / Math.max(1, to - from));
 }
 
-export const db = (x: number) => 20 * Math.log10(x);
+/** Gain to dB (20·log10). */
+export { dB as db } from '../helpers/signals.ts';
 
 /**
  * Amplitude of the `freq` component over [from, to) (a single-bin DFT with a Hann window,

@@ -13,16 +13,7 @@ export function tempDir(): (name: string) => string {
 }
 
 /** mulberry32: small deterministic PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../helpers/signals.ts';
 
 /** A RIFF chunk: id, u32 size, body, pad byte when the body is odd. */
 export function chunk(id: string, body: Uint8Array, sizeField = body.length): Buffer {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WavReader, WavWriter, channelMaskFor, probeWav, type WavWriteOptions } from '../../src/io/index.ts';
 import { findChunk, prng, tempDir } from './helpers.ts';
+import { whiteNoise } from '../helpers/signals.ts';
 
 const path = tempDir();
 
@@ -187,9 +188,7 @@ describe('block splits', () => {
   // 6 ch × 24-bit = 18 bytes a frame: 40 000 frames is several of the 256 KiB reader/writer buffers.
   const channels = 6;
   const frames = 40_000;
-  const random = prng(7);
-  const input = new Float32Array(frames * channels);
-  for (let i = 0; i < input.length; i++) input[i] = random() * 2 - 1;
+  const input = whiteNoise(frames * channels, 7);
   const whole = path('split-whole.wav');
   const opts: WavWriteOptions = { sampleRate: 48000, channels, bits: 24, channelMask: 0x3f };
   writeFile(whole, opts, input);
