@@ -11,6 +11,7 @@ import type { Loc } from './diagnostics.ts';
 import type { ResolvedDeliverable, ResolvedProject } from './model.ts';
 import type { EqAutomation } from './resolve-automation.ts';
 import type { ProcStep } from './resolve-sound.ts';
+import { speedOfSound } from '../renderers/dsp/distance.ts';
 import { samplesToTimecode } from './timecode.ts';
 import { formatNumber, gainToDb } from './units.ts';
 
@@ -73,7 +74,7 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
   for (const e of events) {
     const src = p.sources.get(e.source)!;
     const maxDistance = e.distance === null ? 0 : typeof e.distance === 'number' ? e.distance : Math.max(...e.distance.value);
-    const length = e.out - e.in + tailOf(e.process) + (e.doppler ? Math.ceil((maxDistance / 331) * sampleRate) + 8 : 0);
+    const length = e.out - e.in + tailOf(e.process) + (e.doppler ? Math.ceil((maxDistance / Math.min(331, speedOfSound(e.atmosphere?.temperatureC ?? 20) - 12)) * sampleRate) + 8 : 0);
     clipLen.set(e.id, length);
     const heavy = e.process.length > 0 || e.distance !== null || e.doppler;
     const kf = (k: { t: number[]; value: number[] }) => k.t.map((t, i) => `${secs(t)}: ${formatNumber(k.value[i])}`).join(', ');
@@ -98,6 +99,7 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
         distance: e.distance,
         doppler: e.doppler,
         ...(e.distanceModel ? { distanceModel: e.distanceModel } : {}),
+        ...(e.atmosphere ? { atmosphere: e.atmosphere } : {}),
         azimuthKeys: e.azimuthKeys,
         gainAutomation: e.gainAutomation,
       },
@@ -112,6 +114,7 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
         ...(e.divergence ? { divergence: formatNumber(e.divergence) } : {}),
         ...(e.distance !== null ? { distance: typeof e.distance === 'number' ? `${formatNumber(e.distance)} m` : `keyframes ${kf(e.distance)} m` } : {}),
         ...(e.doppler ? { doppler: 'on' } : {}),
+        ...(e.atmosphere ? { atmosphere: `${formatNumber(e.atmosphere.temperatureC)} °C, ${formatNumber(e.atmosphere.relativeHumidity)} %, ${formatNumber(e.atmosphere.pressureKpa)} kPa` } : {}),
         ...(e.distanceModel ? { distance_model: `${e.distanceModel.model}, ${formatNumber(e.distanceModel.refDistance)} m, rolloff ${formatNumber(e.distanceModel.rolloff)}` } : {}),
         ...(e.process.length ? { process: describe(e.process) } : {}),
         ...(e.gainAutomation ? { automation: e.gainAutomation.map((x) => `${tc(x.t + e.start)} ${formatNumber(x.value)} dB ${x.curve}`).join(', ') } : {}),

@@ -5,7 +5,7 @@
 import type { Loc } from './diagnostics.ts';
 import type { ResolvedLicense } from './resolve-licenses.ts';
 import type { EventPicture } from './resolve-picture.ts';
-import type { Keyframes, ProcStep } from './resolve-sound.ts';
+import type { Atmosphere, Keyframes, ProcStep } from './resolve-sound.ts';
 import type { ResolvedTarget } from './targets.ts';
 import type { FrameRate } from './timecode.ts';
 
@@ -68,6 +68,8 @@ export interface ResolvedEvent {
   doppler: boolean;
   /** Attenuation law for `distance` (null = inverse, 1 m, rolloff 1). */
   distanceModel: { model: 'inverse' | 'linear' | 'exponential'; refDistance: number; rolloff: number; maxDistance: number } | null;
+  /** The air for the distance model (ISO 9613-1 conditions); null = 20 °C, 50 %, 101.325 kPa. */
+  atmosphere: Atmosphere | null;
   /** Azimuth keyframes (degrees) overriding `azimuth`, from `pan:` keyframes or automation. */
   azimuthKeys: Keyframes | null;
   /** Gain automation (dB keyframes with curves, event-relative samples). */

@@ -42,7 +42,7 @@ export function quantity(ctx: SoundContext, raw: unknown, p: PathSeg[], units: U
   }
   if ((opts.min !== undefined && q.value < opts.min) || (opts.max !== undefined && q.value > opts.max)) {
     const range = opts.max === undefined ? `at least ${opts.min}` : opts.min === undefined ? `at most ${opts.max}` : `between ${opts.min} and ${opts.max}`;
-    ctx.sink.error('PA106', `${ctx.label(p)}: ${opts.what ?? 'value'} must be ${range} ${q.unit}`, ctx.at(p));
+    ctx.sink.error('PA106', `${ctx.label(p)}: ${opts.what ?? 'value'} must be ${range} ${q.unit === 'degC' ? '°C' : q.unit}`, ctx.at(p));
     return undefined;
   }
   return q.value;
@@ -277,4 +277,26 @@ export function resolveKeyframed(ctx: SoundContext, raw: unknown, p: PathSeg[], 
     value.push(v ?? 0);
   }
   return ok ? { t, value } : undefined;
+}
+
+/** The air (ISO 9613-1 conditions); null fields keep the default (20 °C, 50 %, 101.325 kPa). */
+export interface Atmosphere {
+  temperatureC: number;
+  relativeHumidity: number;
+  pressureKpa: number;
+}
+export const DEFAULT_ATMOSPHERE: Atmosphere = { temperatureC: 20, relativeHumidity: 50, pressureKpa: 101.325 };
+
+/**
+ * `atmosphere: { temperature, humidity, pressure }` over a base (the project's, or the default):
+ * each key given replaces the base's. Ranges are those where the air-absorption filter is checked
+ * against ISO 9613-1 (air-absorption.ts: within 0.5 dB for −10…40 °C, 10…100 %).
+ */
+export function resolveAtmosphere(ctx: SoundContext, raw: Obj | undefined, p: PathSeg[], base: Atmosphere): Atmosphere | undefined {
+  if (!raw) return base;
+  const t = raw.temperature === undefined ? base.temperatureC : quantity(ctx, raw.temperature, [...p, 'temperature'], ['degC'], { min: -20, max: 50, what: 'the air temperature' });
+  const h = raw.humidity === undefined ? base.relativeHumidity : quantity(ctx, raw.humidity, [...p, 'humidity'], ['%'], { min: 1, max: 100, what: 'the relative humidity' });
+  const pr = raw.pressure === undefined ? base.pressureKpa : quantity(ctx, raw.pressure, [...p, 'pressure'], ['kPa'], { min: 50, max: 110, what: 'the pressure' });
+  if (t === undefined || h === undefined || pr === undefined) return undefined;
+  return { temperatureC: t, relativeHumidity: h, pressureKpa: pr };
 }

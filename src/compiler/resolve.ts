@@ -28,7 +28,7 @@ import { resolveLicenses } from './resolve-licenses.ts';
 import { resolveAutomation } from './resolve-automation.ts';
 import { resolveMaster } from './resolve-master.ts';
 import { pictureResolver, type PictureOptions } from './resolve-picture.ts';
-import { resolveChain, resolveKeyframed, resolveRestore, resolveReverbParams, signedSamples, type Keyframes, type ProcStep, type SoundContext } from './resolve-sound.ts';
+import { DEFAULT_ATMOSPHERE, resolveAtmosphere, resolveChain, resolveKeyframed, resolveRestore, resolveReverbParams, signedSamples, type Keyframes, type ProcStep, type SoundContext } from './resolve-sound.ts';
 import { reverbSendGain, SEND_CRITICAL_DISTANCE, speedOfSound } from '../renderers/dsp/distance.ts';
 import { resampledLength } from '../renderers/dsp/resample.ts';
 
@@ -74,6 +74,7 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
   const mediaRoots = ((proj.media_roots as string[] | undefined) ?? []).map((r) => path.resolve(loaded.root, r));
   const picture = pictureResolver(loaded, { sink, rate, sampleRate, startSamples, mediaRoots, options: pictureOptions });
   const sound: SoundContext = { sink, at, label: (p) => label(p), sampleRate, rate };
+  const projectAir = resolveAtmosphere(sound, proj.atmosphere as Obj | undefined, ['project', 'atmosphere'], DEFAULT_ATMOSPHERE);
   /** Impulse responses: confined like sources, must be WAV at the project rate; hashed below for the keys. */
   const irs: NonNullable<ProcStep['ir']>[] = [];
   const irOf = (file: string, p: PathSeg[]): ProcStep['ir'] | undefined => {
@@ -485,10 +486,18 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
       };
       const distance = e.distance === undefined ? null : resolveKeyframed(sound, e.distance, [...p, 'distance'], 'm', length, metres);
       if (distance === undefined) ok = false;
+      const air = resolveAtmosphere(sound, e.atmosphere as Obj | undefined, [...p, 'atmosphere'], projectAir ?? DEFAULT_ATMOSPHERE);
+      if (!air) ok = false;
+      else if (e.atmosphere !== undefined && e.distance === undefined) {
+        sink.error('PA104', `event '${id}': atmosphere without a distance`, at([...p, 'atmosphere']), 'add distance: (metres or keyframes)');
+        ok = false;
+      }
+      // only an event with a distance travels through the air (absorption, Doppler, delay)
+      const atmosphere = air && e.distance !== undefined && (air.temperatureC !== 20 || air.relativeHumidity !== 50 || air.pressureKpa !== 101.325) ? air : null;
       // propagation delay: a static shift by the travel time (Doppler renders it per sample)
       if (e.delay === true && !e.doppler && distance !== undefined && distance !== null) {
         const d0 = typeof distance === 'number' ? distance : distance.value[0];
-        start += Math.round((d0 / speedOfSound(20)) * sampleRate);
+        start += Math.round((d0 / speedOfSound(air?.temperatureC ?? 20)) * sampleRate);
       } else if (e.delay === true && (distance === null || distance === undefined) && e.distance === undefined) {
         sink.error('PA104', `event '${id}': delay needs a distance`, at([...p, 'delay']));
         ok = false;
@@ -580,6 +589,7 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
           distance: distance ?? null,
           doppler: Boolean(e.doppler),
           distanceModel,
+          atmosphere,
           azimuthKeys,
           gainAutomation: null,
           sends,

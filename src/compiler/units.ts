@@ -10,14 +10,14 @@
 
 import { type FrameRate, exactDecimal, framesToSamples, roundDiv } from './timecode.ts';
 
-export type Unit = 'dB' | 's' | 'f' | 'deg' | 'm' | 'Hz' | 'LUFS' | 'LU' | 'dBTP' | 'dBFS' | '%';
+export type Unit = 'dB' | 's' | 'f' | 'deg' | 'm' | 'Hz' | 'LUFS' | 'LU' | 'dBTP' | 'dBFS' | '%' | 'degC' | 'kPa';
 
 export interface Quantity {
   value: number;
   unit: Unit;
 }
 
-export const UNITS: readonly Unit[] = Object.freeze(['dB', 's', 'f', 'deg', 'm', 'Hz', 'LUFS', 'LU', 'dBTP', 'dBFS', '%']);
+export const UNITS: readonly Unit[] = Object.freeze(['dB', 's', 'f', 'deg', 'm', 'Hz', 'LUFS', 'LU', 'dBTP', 'dBFS', '%', 'degC', 'kPa']);
 
 interface Spelling {
   unit: Unit;
@@ -46,8 +46,10 @@ spell('LU', ['LU']);
 spell('dBTP', ['dBTP']);
 spell('dBFS', ['dBFS']);
 spell('%', ['%', 'percent']);
+spell('degC', ['°C', 'degC', 'celsius']);
+spell('kPa', ['kPa']);
 
-const EXPECTED_UNITS = 'dB, ms, s, min, f (frames), deg or °, m, cm, Hz, kHz, LUFS (or LKFS), LU, dBTP, dBFS, %';
+const EXPECTED_UNITS = 'dB, ms, s, min, f (frames), deg or °, m, cm, Hz, kHz, LUFS (or LKFS), LU, dBTP, dBFS, %, °C, kPa';
 const EXAMPLES = '"-6 dB", "250 ms", "12f", "20 m", "-27 LUFS"';
 
 /** leading number (optional sign, incl. U+2212 minus), then the unit text */
@@ -134,6 +136,8 @@ const KINDS: Record<Unit, { noun: string; example: string }> = {
   dBTP: { noun: 'a true-peak level', example: '-2 dBTP' },
   dBFS: { noun: 'a level', example: '-1 dBFS' },
   '%': { noun: 'a percentage', example: '50 %' },
+  degC: { noun: 'a temperature', example: '10 °C' },
+  kPa: { noun: 'a pressure', example: '101.325 kPa' },
 };
 
 /** 'a gain like "-6 dB"', 'a duration like "250 ms" or "12f"', … */
@@ -212,6 +216,8 @@ export function formatQuantity(q: Quantity): string {
     }
     case 'f':
       return `${n}f`;
+    case 'degC':
+      return `${n} °C`;
     default:
       return `${n} ${q.unit}`;
   }

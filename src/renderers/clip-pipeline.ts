@@ -42,6 +42,8 @@ export interface ClipParams {
   distance?: number | Keyframes | null;
   doppler?: boolean;
   distanceModel?: { model: 'inverse' | 'linear' | 'exponential'; refDistance: number; rolloff: number; maxDistance: number };
+  /** ISO 9613-1 conditions for air absorption, and the temperature for the speed of sound (default 20 °C, 50 %, 101.325 kPa). */
+  atmosphere?: { temperatureC: number; relativeHumidity: number; pressureKpa: number };
   azimuthKeys?: Keyframes | null;
   gainAutomation?: AutomationPoint[] | null;
 }
@@ -92,8 +94,8 @@ export function createDistanceStage(p: ClipParams, channels: number, sampleRate:
   const air: AirAbsorptionFilter[] = [];
   const dop: DopplerState[] = [];
   for (let c = 0; c < channels; c++) {
-    air.push(createAirAbsorptionFilter({ sampleRate, maxDistance: Math.max(maxD, 1) }));
-    if (p.doppler) dop.push(createDoppler({ sampleRate, maxDistance: maxD + 1 }));
+    air.push(createAirAbsorptionFilter({ sampleRate, maxDistance: Math.max(maxD, 1), ...(p.atmosphere ? { conditions: p.atmosphere } : {}) }));
+    if (p.doppler) dop.push(createDoppler({ sampleRate, maxDistance: maxD + 1, ...(p.atmosphere ? { temperatureC: p.atmosphere.temperatureC } : {}) }));
   }
   const lane = new Float32Array(maxBlock);
   const lane2 = new Float32Array(maxBlock);

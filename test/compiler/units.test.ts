@@ -98,6 +98,11 @@ describe('parseQuantity: every unit and spelling', () => {
     ['50 %', 50, '%'],
     ['50%', 50, '%'],
     ['12.5 percent', 12.5, '%'],
+    // air (atmosphere)
+    ['8 °C', 8, 'degC'],
+    ['-5°C', -5, 'degC'],
+    ['21.5 degC', 21.5, 'degC'],
+    ['101.325 kPa', 101.325, 'kPa'],
   ];
   for (const [text, value, unit] of cases) {
     it(`${JSON.stringify(text)} → ${value} ${unit}`, () => {
@@ -280,6 +285,8 @@ describe('formatQuantity', () => {
       ['-2 dBTP', '-2 dBTP'],
       ['-1 dbfs', '-1 dBFS'],
       ['50 %', '50 %'],
+      ['8 degC', '8 °C'],
+      ['101.325 kpa', '101.325 kPa'],
     ];
     for (const [input, out] of cases) expect([input, formatQuantity(q(input))]).toEqual([input, out]);
   });
