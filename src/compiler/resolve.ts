@@ -492,8 +492,8 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
         sink.error('PA104', `event '${id}': atmosphere without a distance`, at([...p, 'atmosphere']), 'add distance: (metres or keyframes)');
         ok = false;
       }
-      // only an event with a distance travels through the air (absorption, Doppler, delay)
-      const atmosphere = air && e.distance !== undefined && (air.temperatureC !== 20 || air.relativeHumidity !== 50 || air.pressureKpa !== 101.325) ? air : null;
+      // kept only on events with a distance once automation is known (absorption, Doppler, delay)
+      const atmosphere = air && (air.temperatureC !== 20 || air.relativeHumidity !== 50 || air.pressureKpa !== 101.325) ? air : null;
       // propagation delay: a static shift by the travel time (Doppler renders it per sample)
       if (e.delay === true && !e.doppler && distance !== undefined && distance !== null) {
         const d0 = typeof distance === 'number' ? distance : distance.value[0];
@@ -624,8 +624,10 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
       return ((v[ep[0] as string] as Obj[])[ep[1] as number] as Obj).process as Obj[] | undefined;
     },
   });
-  // a send set by `reverb:` follows the event's distance (its keyframes, or automation of it)
+  // a send set by `reverb:` follows the event's distance (its keyframes, or automation of it);
+  // only an event with a distance travels through the air
   for (const e of events) {
+    if (e.distance === null) e.atmosphere = null;
     if (!e.sendFollowsDistance) continue;
     const d = e.distance;
     if (d !== null && typeof d === 'object') e.sends[e.sendFollowsDistance] = 1;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { airAbsorptionCoefficient } from '../../src/renderers/dsp/air-absorption.ts';
 import { speedOfSound } from '../../src/renderers/dsp/distance.ts';
-import { HEAD, SR, brief, db, diagnose, err, makeProject, render, sine, toneAmplitude, zeroCrossingFrequency, type Signal } from './helpers.ts';
+import { HEAD, SR, brief, compileDir, db, diagnose, err, makeProject, render, sine, toneAmplitude, zeroCrossingFrequency, type Signal } from './helpers.ts';
 
 const MONO = 'master: { layout: mono, file: mix.wav, bits: 32f }\n';
 const withAir = (air: string) => HEAD.replace('  start: "01:00:00:00"\n', `  start: "01:00:00:00"\n  atmosphere: ${air}\n`);
@@ -72,6 +72,23 @@ describe('atmosphere', () => {
     const shift = (await onset(cold, true)) - (await onset(cold, false));
     expect(shift).toBe(Math.round((343 / speedOfSound(-10)) * SR)); // 1.058 s, not the 0.999 s of 20 °C
     expect(shift - Math.round((343 / speedOfSound(20)) * SR)).toBeGreaterThan(0.05 * SR);
+  });
+
+  it('an event whose distance comes from automation travels through the project air; one without a distance does not', async () => {
+    const yaml = `${withAir('{ temperature: 0 °C }')}sources:
+  k: k.wav
+buses:
+  FX: { stem: effects }
+sfx:
+  - { id: near, source: k, at: "01:00:00:00", bus: FX }
+  - { id: moving, source: k, at: "01:00:00:00", bus: FX }
+automation:
+  - { target: moving.distance, points: [["0 s", "10 m"], ["1 s", "20 m"]] }
+${MONO}`;
+    const { plan } = await compileDir(makeProject(yaml, { 'k.wav': { frames: SR, fn: sine(1000, 0.5) } }));
+    const params = (id: string) => plan!.nodes.find((n) => n.id === `clip:${id}`)!.params;
+    expect(params('moving').atmosphere).toEqual({ temperatureC: 0, relativeHumidity: 50, pressureKpa: 101.325 });
+    expect(params('near').atmosphere).toBeUndefined();
   });
 
   it('bad values are PA106 at their line; an event atmosphere without a distance is PA104', async () => {
