@@ -184,12 +184,16 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
   fs.renameSync(tmp, file);
 }
 
-/** Copies a file atomically (temp file beside the destination, then rename). */
+/**
+ * Copies a file atomically (temp file beside the destination, then rename). On file systems
+ * that can (btrfs, XFS, APFS) the copy is a copy-on-write clone: instant, and still a separate
+ * file, so editing the output never touches the cache.
+ */
 export function copyAtomic(from: string, to: string): void {
   fs.mkdirSync(path.dirname(to), { recursive: true });
   const tmp = path.join(path.dirname(to), `.${path.basename(to)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
   try {
-    fs.copyFileSync(from, tmp);
+    fs.copyFileSync(from, tmp, fs.constants.COPYFILE_FICLONE);
     fs.renameSync(tmp, to);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
