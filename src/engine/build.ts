@@ -10,7 +10,7 @@ import { sha256Hex, type Plan, type PlanNode } from '../plan.ts';
 import type { Bundle } from '../renderers/report.ts';
 import type { ClipParams, InputRef } from '../renderers/inputs.ts';
 import type { MixParams } from '../renderers/mix-reader.ts';
-import { Cache, linkAtomic, writeAtomic } from './cache.ts';
+import { Cache, copyAtomic, writeAtomic } from './cache.ts';
 import type { BuildSummary, EventSink, OutputRecord } from './events.ts';
 import { InProcessRunner, WorkerPool, type Runner, type TaskFailure } from './pool.ts';
 import { readState, whyRender, writeState } from './state.ts';
@@ -215,7 +215,7 @@ interface OutputsRecord {
   files: Record<string, { sha256: string; size: number; mtimeMs: number }>;
 }
 
-/** Puts a deliverable from the cache in the output folder (atomically, linked where it can be), unless the file there is already it. */
+/** Copies a deliverable from the cache to the output folder (atomically), unless the file there is already it. */
 function materialize(cache: Cache, node: PlanNode, outDir: string, emit: EventSink): OutputRecord {
   const meta = cache.meta(node.key)!;
   const sha256 = meta.sha256 ?? '';
@@ -236,7 +236,7 @@ function materialize(cache: Cache, node: PlanNode, outDir: string, emit: EventSi
     changed = true;
   }
   if (changed) {
-    linkAtomic(cache.objectPath(node.key), dest);
+    copyAtomic(cache.objectPath(node.key), dest);
     const st = fs.statSync(dest);
     record.files[dest] = { sha256, size: st.size, mtimeMs: st.mtimeMs };
     writeAtomic(recordFile, `${JSON.stringify(record)}\n`);

@@ -185,30 +185,6 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
 }
 
 /**
- * Puts a cache object at `to` atomically without writing its bytes again: a hard link (temp
- * link beside the destination, then rename), or a copy where links cannot be made (another
- * file system). A deliverable is hundreds of megabytes; writing it twice cost a third of a
- * rebuild. A tool that edits the output in place also edits the cache's copy: the cache sees
- * the changed file (size, mtime) and renders it again, so nothing stale is ever used.
- */
-export function linkAtomic(from: string, to: string): void {
-  fs.mkdirSync(path.dirname(to), { recursive: true });
-  const tmp = path.join(path.dirname(to), `.${path.basename(to)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
-  try {
-    fs.linkSync(from, tmp);
-  } catch {
-    copyAtomic(from, to);
-    return;
-  }
-  try {
-    fs.renameSync(tmp, to);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
-/**
  * Copies a file atomically (temp file beside the destination, then rename). On file systems
  * that can (btrfs, XFS, APFS) the copy is a copy-on-write clone: instant, and still a separate
  * file, so editing the output never touches the cache.
