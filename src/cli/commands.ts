@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { explainPlan } from '../engine/explain.ts';
 import { runBuild } from '../engine/build.ts';
-import type { EventSink } from '../engine/events.ts';
+import type { EngineEvent, EventSink } from '../engine/events.ts';
+import { hashFile } from '../engine/cache.ts';
 import { jsonReporter } from '../ui/json-reporter.ts';
 import { plainReporter } from '../ui/plain-reporter.ts';
 import { DiagnosticSink, UsageError } from '../compiler/diagnostics.ts';
@@ -88,25 +89,33 @@ export async function buildCommand(io: Io, project: string | undefined, opts: Bu
     if (reporter === 'json') sink({ type: 'summary', ok: false, rendered: 0, cached: 0, failed: 0, outputs: [], seconds: 0 });
     return EXIT_PROJECT;
   }
-  const summary = await runBuild(result.plan!, { cacheDir: paths.cacheDir, outDir: paths.outDir, jobs, onEvent: sink, allowQcFail: opts.allowQcFail });
-  if (summary.ok && opts.record) (reporter === 'json' ? io.err : io.out)(await recordBuild(paths.projectFile, result, summary.outputs, paths.outDir));
+  // with master.layback, the JSON summary waits for the layback, so it stays the last line and tells its outcome
   const lb = result.project!.master.layback;
-  if (summary.ok && lb) return (await runLayback(io, result, paths, summary.outputs, reporter === 'json' ? io.err : io.out)) ? EXIT_OK : EXIT_PROJECT;
-  return summary.ok ? EXIT_OK : EXIT_PROJECT;
+  let held: Extract<EngineEvent, { type: 'summary' }> | null = null;
+  const onEvent: EventSink = lb && reporter === 'json' ? (e) => (e.type === 'summary' ? void (held = e) : sink(e)) : sink;
+  const summary = await runBuild(result.plan!, { cacheDir: paths.cacheDir, outDir: paths.outDir, jobs, onEvent, allowQcFail: opts.allowQcFail });
+  if (summary.ok && opts.record) (reporter === 'json' ? io.err : io.out)(await recordBuild(paths.projectFile, result, summary.outputs, paths.outDir));
+  let ok = summary.ok;
+  if (summary.ok && lb) ok = await runLayback(io, result, paths, summary.outputs, reporter === 'json' ? io.err : io.out, reporter === 'json' ? sink : null);
+  if (held) sink({ ...(held as Extract<EngineEvent, { type: 'summary' }>), ok });
+  return ok ? EXIT_OK : EXIT_PROJECT;
 }
 
 /** `master.layback` after a successful build; false when ffmpeg ran and failed (a missing ffmpeg only warns). */
-async function runLayback(io: Io, result: CompileResult, paths: ProjectPaths, outputs: { path: string; sha256: string }[], say: (s: string) => void): Promise<boolean> {
+async function runLayback(io: Io, result: CompileResult, paths: ProjectPaths, outputs: { path: string; sha256: string }[], say: (s: string) => void, json: EventSink | null): Promise<boolean> {
   const lb = result.project!.master.layback!;
   const d = result.project!.master.deliverables.find((x) => x.name === lb.deliverable)!;
   const audioFile = path.join(paths.outDir, d.file);
-  const audioSha256 = outputs.find((o) => path.resolve(o.path) === path.resolve(audioFile))?.sha256 ?? '';
+  const audioSha256 = outputs.find((o) => path.resolve(o.path) === path.resolve(audioFile))?.sha256 ?? (await hashFile(audioFile));
   const r = await laybackAfterBuild(lb, { outDir: paths.outDir, cacheDir: paths.cacheDir, audioFile, audioSha256 });
   if (r.kind === 'skipped' || r.kind === 'failed') {
     const sink = new DiagnosticSink((file, offset) => result.loaded?.lineOf(file, offset));
     if (r.kind === 'skipped') sink.warning('PA610', r.message, lb.loc, r.hint);
     else sink.error('PA611', `layback failed: ${r.message}`, lb.loc, r.hint);
-    for (const x of sink.sorted()) io.err(formatDiagnostic(x, textOf(result), io.colors));
+    for (const x of sink.sorted()) {
+      if (json) json({ type: 'diagnostic', diagnostic: x });
+      else io.err(formatDiagnostic(x, textOf(result), io.colors));
+    }
     return r.kind === 'skipped';
   }
   say(`${io.colors.green('layback')} ${path.relative(io.cwd, r.out) || r.out}: ${r.kind === 'written' ? r.detail : `up to date (${r.detail})`}`);

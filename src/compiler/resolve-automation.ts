@@ -30,6 +30,8 @@ export interface AutomationContext {
   sampleRate: number;
   startSamples: number;
   events: Map<string, ResolvedEvent>;
+  /** every event id in the project, resolved or not (an event with errors is not a second error here) */
+  eventIds: Set<string>;
   buses: Map<string, ResolvedBus>;
   reverbs: Map<string, ResolvedReverb>;
   /** The raw `process:` list of an event or a bus (for band names). */
@@ -59,6 +61,7 @@ const CURVES = ['linear', 'exponential', 's-curve', 'hold'];
 
 export function resolveAutomation(raw: Obj[] | undefined, ctx: AutomationContext): void {
   const { sink, at } = ctx;
+  const seen = new Map<string, number>(); // parameter → the entry that automates it
   (raw ?? []).forEach((a, i) => {
     const p: PathSeg[] = ['automation', i];
     const target = String(a.target);
@@ -70,6 +73,7 @@ export function resolveAutomation(raw: Obj[] | undefined, ctx: AutomationContext
     const { who, param } = parsed;
     const ev = ctx.events.get(who);
     const bus = ev ? undefined : ctx.buses.get(who);
+    if (!ev && !bus && ctx.eventIds.has(who)) return; // the event has errors of its own
     if (!ev && !bus) {
       const near = closest(who, [...ctx.events.keys(), ...ctx.buses.keys()]);
       sink.error('PA215', `automation target '${who}' is neither an event nor a bus`, at([...p, 'target']), near ? `did you mean '${near}'?` : undefined);
@@ -90,6 +94,13 @@ export function resolveAutomation(raw: Obj[] | undefined, ctx: AutomationContext
       eqAt = findBand(ctx, ev ? 'event' : 'bus', who, param.band, (msg) => sink.error('PA215', `automation of ${target}: ${msg}`, at([...p, 'target'])));
       if (!eqAt) return;
     }
+
+    const key = `${ev ? 'event' : 'bus'} ${who} ${param.kind} ${param.kind === 'send' ? param.reverb : eqAt ? `${eqAt.step}.${eqAt.band}` : ''}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      sink.warning('PA217', `automation of ${target}: entry ${first + 1} automates the same parameter; this entry replaces it`, at([...p, 'target']), 'merge the points into one entry');
+    }
+    seen.set(key, i);
 
     const unit = param.kind === 'pan' ? 'deg' : param.kind === 'distance' ? 'm' : 'dB';
     const points = readPoints(a, p, target, unit, ev ?? null, ctx);

@@ -488,10 +488,6 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
       if (distance === undefined) ok = false;
       const air = resolveAtmosphere(sound, e.atmosphere as Obj | undefined, [...p, 'atmosphere'], projectAir ?? DEFAULT_ATMOSPHERE);
       if (!air) ok = false;
-      else if (e.atmosphere !== undefined && e.distance === undefined) {
-        sink.error('PA104', `event '${id}': atmosphere without a distance`, at([...p, 'atmosphere']), 'add distance: (metres or keyframes)');
-        ok = false;
-      }
       // kept only on events with a distance once automation is known (absorption, Doppler, delay)
       const atmosphere = air && (air.temperatureC !== 20 || air.relativeHumidity !== 50 || air.pressureKpa !== 101.325) ? air : null;
       // propagation delay: a static shift by the travel time (Doppler renders it per sample)
@@ -616,6 +612,7 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
     sampleRate,
     startSamples,
     events: byId,
+    eventIds: new Set(eventPath.keys()),
     buses,
     reverbs,
     rawProcess: (kind, id) => {
@@ -627,7 +624,13 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
   // a send set by `reverb:` follows the event's distance (its keyframes, or automation of it);
   // only an event with a distance travels through the air
   for (const e of events) {
-    if (e.distance === null) e.atmosphere = null;
+    if (e.distance === null) {
+      const ep = eventPath.get(e.id)!;
+      if (((v[ep[0] as string] as Obj[])[ep[1] as number] as Obj).atmosphere !== undefined) {
+        sink.error('PA104', `event '${e.id}': atmosphere without a distance`, at([...ep, 'atmosphere']), 'add distance: (metres or keyframes), or automate it');
+      }
+      e.atmosphere = null;
+    }
     if (!e.sendFollowsDistance) continue;
     const d = e.distance;
     if (d !== null && typeof d === 'object') e.sends[e.sendFollowsDistance] = 1;

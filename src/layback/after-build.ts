@@ -16,19 +16,25 @@ export type LaybackOutcome =
   | { kind: 'failed'; message: string; hint?: string };
 
 interface Stamp {
-  version: 1;
+  version: 2;
   video: string;
   audio: string;
-  size: number;
+  /** the movie written: size, mtime and inode, so a movie rewritten since (by `postaudio layback`, by hand) is redone */
+  movie: string;
 }
+
+const identity = (file: string) => {
+  const st = fs.statSync(file);
+  return `${st.size}:${st.mtimeMs}:${st.ino}`;
+};
 
 export async function laybackAfterBuild(lb: ResolvedLayback, o: { outDir: string; cacheDir: string; audioFile: string; audioSha256: string }): Promise<LaybackOutcome> {
   const out = path.join(o.outDir, lb.file);
   const stampFile = path.join(o.cacheDir, 'layback.json');
-  const want = { version: 1, video: lb.sha256, audio: o.audioSha256 } as const;
+  const want = { version: 2, video: lb.sha256, audio: o.audioSha256 } as const;
   try {
     const old = JSON.parse(fs.readFileSync(stampFile, 'utf8')) as Stamp;
-    if (old.version === 1 && old.video === want.video && old.audio === want.audio && fs.statSync(out).size === old.size) {
+    if (old.version === 2 && old.video === want.video && old.audio === want.audio && identity(out) === old.movie) {
       return { kind: 'up to date', out, detail: `${lb.deliverable} on ${lb.videoRel}` };
     }
   } catch {
@@ -42,7 +48,7 @@ export async function laybackAfterBuild(lb: ResolvedLayback, o: { outDir: string
   }
   try {
     const r = await layback({ video: lb.video, audio: o.audioFile, out });
-    const stamp: Stamp = { ...want, size: fs.statSync(out).size };
+    const stamp: Stamp = { ...want, movie: identity(out) };
     fs.mkdirSync(o.cacheDir, { recursive: true });
     const tmp = `${stampFile}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, `${JSON.stringify(stamp)}\n`);

@@ -25,6 +25,8 @@ export interface Placement {
   distance?: { t: number[]; value: number[] } | null;
 }
 
+const SEND_LAW = { criticalDistance: SEND_CRITICAL_DISTANCE } as const;
+
 /** Per-sample level of a placement with automation or a distance-following send; null when its level is constant. */
 function placementLevel(x: Placement): ((out: Float64Array, start: number, frames: number) => void) | null {
   if (!x.automation?.length && !x.distance?.t.length) return null;
@@ -38,7 +40,7 @@ function placementLevel(x: Placement): ((out: Float64Array, start: number, frame
     if (dist) {
       if (d.length < frames) d = new Float64Array(frames);
       dist.fill(d, start, frames);
-      for (let f = 0; f < frames; f++) out[f] *= reverbSendGain(Math.max(d[f], 1e-3), { criticalDistance: SEND_CRITICAL_DISTANCE });
+      for (let f = 0; f < frames; f++) out[f] *= reverbSendGain(Math.max(d[f], 1e-3), SEND_LAW);
     }
     if (g !== 1) for (let f = 0; f < frames; f++) out[f] *= g;
   };
@@ -103,7 +105,8 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
     levels.clear();
     next = 0;
   };
-  const readChunk = (start: number, frames: number, out: Float32Array) => {
+  /** Sums frames [start, start + frames) into out[o …]. */
+  const readChunk = (start: number, frames: number, out: Float32Array, o: number) => {
     if (acc.length < frames * ch) {
       acc = new Float64Array(frames * ch);
       tmp = new Float32Array(frames * ch);
@@ -126,18 +129,18 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
       next++;
     }
     let added = false;
-    for (const [idx, o] of open) {
+    for (const [idx, inp] of open) {
       const x = pl[idx];
       // the part of this block the placement covers, in placement time, cut to its live ranges
       const from = Math.max(t0, x.start) - x.start;
       const to = Math.min(t1, x.start + x.length) - x.start;
-      const live = o.live;
-      while (o.k < live.length && live[o.k][1] <= from) o.k++;
-      for (let k = o.k; k < live.length && live[k][0] < to; k++) {
+      const live = inp.live;
+      while (inp.k < live.length && live[inp.k][1] <= from) inp.k++;
+      for (let k = inp.k; k < live.length && live[k][0] < to; k++) {
         const a = Math.max(from, live[k][0]);
         const b = Math.min(to, live[k][1]);
         if (b <= a) continue;
-        o.r.read(a, b - a, tmp);
+        inp.r.read(a, b - a, tmp);
         const level = levels.get(idx);
         if (level) {
           if (levelBuf.length < b - a) levelBuf = new Float64Array(b - a);
@@ -147,14 +150,14 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
         added = true;
       }
       if (x.start + x.length <= t1) {
-        o.r.close();
+        inp.r.close();
         open.delete(idx);
         levels.delete(idx);
       }
     }
     if (!added) {
-      // nothing sounds in this block: silence, without summing or scaling zeros
-      out.fill(0, 0, frames * ch);
+      // nothing sounds in this block: silence, without summing or scaling zeros (gains are never negative, so +0 as before)
+      out.fill(0, o, o + frames * ch);
       return;
     }
     if (auto) {
@@ -162,15 +165,15 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
       auto.fill(autoBuf, start, frames);
       for (let f = 0; f < frames; f++) {
         const g = p.gain * autoBuf[f];
-        for (let c = 0; c < ch; c++) out[f * ch + c] = g * acc[f * ch + c];
+        for (let c = 0; c < ch; c++) out[o + f * ch + c] = g * acc[f * ch + c];
       }
-    } else toFloat32(acc, out, frames * ch, p.gain);
+    } else toFloat32(acc, out, frames * ch, p.gain, o);
   };
   return {
     channels: ch,
     frames: p.length,
     read(start, frames, out) {
-      for (let off = 0; off < frames; off += SUB) readChunk(start + off, Math.min(SUB, frames - off), off === 0 ? out : out.subarray(off * ch));
+      for (let off = 0; off < frames; off += SUB) readChunk(start + off, Math.min(SUB, frames - off), out, off * ch);
     },
     live: () => mixLive(p, inputs),
     close: reset,

@@ -87,6 +87,19 @@ describe.skipIf(!ffmpeg)('master.layback with ffmpeg', () => {
     expect(20 * Math.log10(peak(quieter) / peak(decoded))).toBeCloseTo(-6, 1);
   });
 
+  it('a movie rewritten since the stamp (here by postaudio layback with another mix) is laid back again', async () => {
+    const dir = newProject('{ video: ref.mov }');
+    fs.copyFileSync(ref, path.join(dir, 'ref.mov'));
+    expect((await run(['build', dir], dir)).out).toContain('layback out/ref.stereo.mov: stereo (2 ch');
+    writeFiles(dir, { 'postaudio.yaml': project('{ video: ref.mov }', '-6 dB') });
+    expect((await run(['layback', dir], dir)).code).toBe(0); // the -6 dB mix, same movie, stamp not touched
+    writeFiles(dir, { 'postaudio.yaml': project('{ video: ref.mov }') });
+    const back = await run(['build', dir], dir);
+    expect(back.out).not.toContain('up to date');
+    // the movie carries the mix of the build, sample for sample
+    expect(Buffer.from(decodeAudio(path.join(dir, 'out/ref.stereo.mov')).buffer).equals(Buffer.from(decodeAudio(path.join(dir, 'out/mix.wav')).buffer))).toBe(true);
+  });
+
   it('postaudio layback with no flags takes the reference, deliverable and file from the project', async () => {
     const dir = newProject('{ video: ref.mov, deliverable: stereo, file: review.mov }');
     fs.copyFileSync(ref, path.join(dir, 'ref.mov'));
@@ -108,6 +121,23 @@ describe('master.layback', () => {
       expect(r.err).toContain('postaudio.yaml:14:12: warning PA610: layback skipped: ffmpeg is not installed');
       expect(r.err).toContain('apt-get install ffmpeg');
       expect(fs.existsSync(path.join(dir, 'out/mix.wav'))).toBe(true);
+    } finally {
+      if (before === undefined) delete process.env.POSTAUDIO_FFMPEG;
+      else process.env.POSTAUDIO_FFMPEG = before;
+    }
+  });
+
+  it('with --reporter json the layback warning is a diagnostic event and the summary stays the last line', async () => {
+    const dir = newProject('{ video: ref.mov }');
+    fs.writeFileSync(path.join(dir, 'ref.mov'), 'a stand-in');
+    const before = process.env.POSTAUDIO_FFMPEG;
+    process.env.POSTAUDIO_FFMPEG = path.join(dir, 'no-such-ffmpeg');
+    try {
+      const r = await run(['build', dir, '--reporter', 'json'], dir);
+      expect(r.code).toBe(0);
+      const events = r.out.split('\n').map((l) => JSON.parse(l) as { type: string; ok?: boolean; diagnostic?: { code: string; severity: string } });
+      expect(events.at(-1)).toMatchObject({ type: 'summary', ok: true });
+      expect(events.at(-2)).toMatchObject({ type: 'diagnostic', diagnostic: { code: 'PA610', severity: 'warning' } });
     } finally {
       if (before === undefined) delete process.env.POSTAUDIO_FFMPEG;
       else process.env.POSTAUDIO_FFMPEG = before;

@@ -74,7 +74,7 @@ describe('atmosphere', () => {
     expect(shift - Math.round((343 / speedOfSound(20)) * SR)).toBeGreaterThan(0.05 * SR);
   });
 
-  it('an event whose distance comes from automation travels through the project air; one without a distance does not', async () => {
+  it('an event whose distance comes from automation travels through the air (the project\'s or its own); one without a distance does not', async () => {
     const yaml = `${withAir('{ temperature: 0 °C }')}sources:
   k: k.wav
 buses:
@@ -82,13 +82,17 @@ buses:
 sfx:
   - { id: near, source: k, at: "01:00:00:00", bus: FX }
   - { id: moving, source: k, at: "01:00:00:00", bus: FX }
+  - { id: cold, source: k, at: "01:00:00:00", bus: FX, atmosphere: { temperature: -10 °C } }
 automation:
+  - { target: cold.distance, points: [["0 s", "30 m"], ["1 s", "3 m"]] }
   - { target: moving.distance, points: [["0 s", "10 m"], ["1 s", "20 m"]] }
 ${MONO}`;
     const { plan } = await compileDir(makeProject(yaml, { 'k.wav': { frames: SR, fn: sine(1000, 0.5) } }));
     const params = (id: string) => plan!.nodes.find((n) => n.id === `clip:${id}`)!.params;
     expect(params('moving').atmosphere).toEqual({ temperatureC: 0, relativeHumidity: 50, pressureKpa: 101.325 });
     expect(params('near').atmosphere).toBeUndefined();
+    // an event's own air is fine when automation gives it its distance
+    expect(params('cold').atmosphere).toEqual({ temperatureC: -10, relativeHumidity: 50, pressureKpa: 101.325 });
   });
 
   it('bad values are PA106 at their line; an event atmosphere without a distance is PA104', async () => {

@@ -157,6 +157,30 @@ master: { layout: mono, file: mix.wav, bits: 32f }
 });
 
 describe('automation target diagnostics', () => {
+  it('a second entry for the same parameter is a PA217 warning; an event with errors of its own gets no PA215 too', async () => {
+    const ds = await diagnose(
+      `${HEAD}sources:
+  t: t.wav
+buses:
+  FX: { stem: effects, process: [{ eq: { bands: [{ type: peaking, name: air, freq: 8 kHz, gain: 2 dB }] } }] }
+sfx:
+  - { id: s1, source: t, at: "01:00:00:00", bus: FX }
+  - { id: s2, source: nope, at: "01:00:00:00", bus: FX }
+automation:
+  - { target: FX.eq.air.gain, points: [["01:00:00:00", "0 dB"]] }
+  - { target: FX.eq.1.gain, points: [["01:00:00:00", "3 dB"]] }
+  - { target: s2.gain, points: [["0 s", "0 dB"]] }
+master: { layout: mono, file: mix.wav }
+`,
+      { 't.wav': { frames: SR, fn: () => 0.1 } },
+    );
+    expect(ds.map((d) => [d.code, d.severity, d.line])).toEqual([
+      ['PA202', 'error', 13],
+      ['PA217', 'warning', 16],
+    ]);
+    expect(ds[1].message).toBe('automation of FX.eq.1.gain: entry 1 automates the same parameter; this entry replaces it');
+  });
+
   it('unknown reverb, missing or gainless EQ band, a bus pan and a duration on a bus: each at its line', async () => {
     const ds = await diagnose(
       `${HEAD}sources:

@@ -278,6 +278,8 @@ export function createEq(bands: readonly EqBand[], opts: EqOptions): Eq {
   const state = new Float64Array(n * channels * 2);
   const scratch = new Float64Array(CHUNK);
   const automated = automatedSections(bands, opts);
+  // the automated band of each section, if any (looked up per section in the loop without allocating)
+  const bySection: (AutomatedSection | undefined)[] = sections.map((_, k) => automated.find((a) => a.section === k));
   let pos = opts.startFrame ?? 0;
 
   let tail = 0;
@@ -297,8 +299,8 @@ export function createEq(bands: readonly EqBand[], opts: EqOptions): Eq {
         for (let i = 0, j = start * channels + ch; i < len; i++, j += channels) scratch[i] = buf[j]!;
         for (let k = 0; k < n; k++) {
           const so = (ch * n + k) * 2;
-          const moving = automated.length ? automated.find((a) => a.section === k && a.varying) : undefined;
-          if (moving) {
+          const moving = bySection[k];
+          if (moving && moving.varying) {
             runVarying(moving, scratch, len, state, so);
             continue;
           }

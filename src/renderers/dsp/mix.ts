@@ -23,7 +23,7 @@ export function addIntoScaled(acc: Float64Array, accFrame: number, src: Float32A
   }
 }
 
-/** Converts the accumulator to float32 with a final gain. */
-export function toFloat32(acc: Float64Array, out: Float32Array, samples: number, gain: number): void {
-  for (let k = 0; k < samples; k++) out[k] = gain * acc[k];
+/** Converts the accumulator to float32 with a final gain, into out[offset …]. */
+export function toFloat32(acc: Float64Array, out: Float32Array, samples: number, gain: number, offset = 0): void {
+  for (let k = 0; k < samples; k++) out[offset + k] = gain * acc[k];
 }
