@@ -109,39 +109,42 @@ describe.skipIf(!ffmpeg)('master.layback with ffmpeg', () => {
   });
 });
 
+/** A project whose reference is a stand-in file: with ffmpeg missing, nothing ever reads it. */
+function standIn(): string {
+  const dir = newProject('{ video: ref.mov }');
+  fs.writeFileSync(path.join(dir, 'ref.mov'), 'a stand-in: ffmpeg never reads it');
+  return dir;
+}
+
+/** Runs `fn` with POSTAUDIO_FFMPEG pointing at a binary that does not exist. */
+async function withoutFfmpeg<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const before = process.env.POSTAUDIO_FFMPEG;
+  process.env.POSTAUDIO_FFMPEG = path.join(dir, 'no-such-ffmpeg');
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.POSTAUDIO_FFMPEG;
+    else process.env.POSTAUDIO_FFMPEG = before;
+  }
+}
+
 describe('master.layback', () => {
   it('without ffmpeg the build succeeds with a PA610 warning that says how to install it', async () => {
-    const dir = newProject('{ video: ref.mov }');
-    fs.writeFileSync(path.join(dir, 'ref.mov'), 'a stand-in: ffmpeg never reads it');
-    const before = process.env.POSTAUDIO_FFMPEG;
-    process.env.POSTAUDIO_FFMPEG = path.join(dir, 'no-such-ffmpeg');
-    try {
-      const r = await run(['build', dir], dir);
-      expect(r.code).toBe(0);
-      expect(r.err).toContain('postaudio.yaml:14:12: warning PA610: layback skipped: ffmpeg is not installed');
-      expect(r.err).toContain('apt-get install ffmpeg');
-      expect(fs.existsSync(path.join(dir, 'out/mix.wav'))).toBe(true);
-    } finally {
-      if (before === undefined) delete process.env.POSTAUDIO_FFMPEG;
-      else process.env.POSTAUDIO_FFMPEG = before;
-    }
+    const dir = standIn();
+    const r = await withoutFfmpeg(dir, () => run(['build', dir], dir));
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('postaudio.yaml:14:12: warning PA610: layback skipped: ffmpeg is not installed');
+    expect(r.err).toContain('apt-get install ffmpeg');
+    expect(fs.existsSync(path.join(dir, 'out/mix.wav'))).toBe(true);
   });
 
   it('with --reporter json the layback warning is a diagnostic event and the summary stays the last line', async () => {
-    const dir = newProject('{ video: ref.mov }');
-    fs.writeFileSync(path.join(dir, 'ref.mov'), 'a stand-in');
-    const before = process.env.POSTAUDIO_FFMPEG;
-    process.env.POSTAUDIO_FFMPEG = path.join(dir, 'no-such-ffmpeg');
-    try {
-      const r = await run(['build', dir, '--reporter', 'json'], dir);
-      expect(r.code).toBe(0);
-      const events = r.out.split('\n').map((l) => JSON.parse(l) as { type: string; ok?: boolean; diagnostic?: { code: string; severity: string } });
-      expect(events.at(-1)).toMatchObject({ type: 'summary', ok: true });
-      expect(events.at(-2)).toMatchObject({ type: 'diagnostic', diagnostic: { code: 'PA610', severity: 'warning' } });
-    } finally {
-      if (before === undefined) delete process.env.POSTAUDIO_FFMPEG;
-      else process.env.POSTAUDIO_FFMPEG = before;
-    }
+    const dir = standIn();
+    const r = await withoutFfmpeg(dir, () => run(['build', dir, '--reporter', 'json'], dir));
+    expect(r.code).toBe(0);
+    const events = r.out.split('\n').map((l) => JSON.parse(l) as { type: string; ok?: boolean; diagnostic?: { code: string; severity: string } });
+    expect(events.at(-1)).toMatchObject({ type: 'summary', ok: true });
+    expect(events.at(-2)).toMatchObject({ type: 'diagnostic', diagnostic: { code: 'PA610', severity: 'warning' } });
   });
 
   it('a missing reference (PA300), an unknown deliverable or a stems one (PA216), each at its line', async () => {
