@@ -231,7 +231,7 @@ export function lower(p: ResolvedProject, lineOf: (file: string, offset: number)
         }),
     ];
     if (places.length === 0) continue;
-    busNode(`bus:${r.id}`, places, { gain: r.gain, process: [r.step], automation: null, sidechain: null, stem: r.stem, loc: r.loc });
+    busNode(`bus:${r.id}`, places, { gain: r.gain, process: [r.step], automation: r.gainAutomation, sidechain: null, stem: r.stem, loc: r.loc });
   }
 
   /** A mix of other mix nodes, each placed at its own span. */

@@ -103,6 +103,8 @@ export interface ResolvedReverb {
   step: ProcStep;
   stem: string;
   gain: number;
+  /** The return's fader automation (dB breakpoints, timeline samples). */
+  gainAutomation: AutomationPoint[] | null;
   loc: Loc;
 }
 

@@ -2,7 +2,7 @@
  * Mix automation: breakpoints on a parameter of an event or a bus.
  *
  *   <event>.gain | .pan (.azimuth) | .distance
- *   <event or bus>.gain
+ *   <event, bus or reverb return>.gain
  *   <event or bus>.send.<reverb>          the level of a send to a reverb
  *   <event or bus>.eq.<band>.gain         an EQ band of the target's `process:`, by name or
  *                                         number from 1 (counted over every eq in the chain)
@@ -73,10 +73,24 @@ export function resolveAutomation(raw: Obj[] | undefined, ctx: AutomationContext
     const { who, param } = parsed;
     const ev = ctx.events.get(who);
     const bus = ev ? undefined : ctx.buses.get(who);
-    if (!ev && !bus && ctx.eventIds.has(who)) return; // the event has errors of its own
-    if (!ev && !bus) {
-      const near = closest(who, [...ctx.events.keys(), ...ctx.buses.keys()]);
+    const reverb = ev || bus ? undefined : ctx.reverbs.get(who);
+    if (!ev && !bus && !reverb && ctx.eventIds.has(who)) return; // the event has errors of its own
+    if (!ev && !bus && !reverb) {
+      const near = closest(who, [...ctx.events.keys(), ...ctx.buses.keys(), ...ctx.reverbs.keys()]);
       sink.error('PA215', `automation target '${who}' is neither an event nor a bus`, at([...p, 'target']), near ? `did you mean '${near}'?` : undefined);
+      return;
+    }
+    if (reverb) {
+      // a reverb return is a bus whose only fader is its gain
+      if (param.kind !== 'gain') {
+        sink.error('PA215', `reverb '${who}': a reverb return's gain is what can be automated`, at([...p, 'target']));
+        return;
+      }
+      const points = readPoints(a, p, target, 'dB', null, ctx);
+      if (!points) return;
+      if (seen.has(`reverb ${who}`)) sink.warning('PA217', `automation of ${target}: entry ${seen.get(`reverb ${who}`)! + 1} automates the same parameter; this entry replaces it`, at([...p, 'target']), 'merge the points into one entry');
+      seen.set(`reverb ${who}`, i);
+      reverb.gainAutomation = points;
       return;
     }
     if (bus && (param.kind === 'pan' || param.kind === 'distance')) {

@@ -206,7 +206,7 @@ export async function resolve(loaded: Loaded, { sink, hashFile, picture: picture
   for (const id of Object.keys((v.reverbs as Obj | undefined) ?? {}).sort()) {
     const r = (v.reverbs as Obj)[id] as Obj;
     const step = resolveReverbParams(sound, r, ['reverbs', id], irOf, false);
-    if (step) reverbs.set(id, { id, step, stem: (r.stem as string | undefined) ?? 'effects', gain: gainOf(r.gain, ['reverbs', id, 'gain']), loc: at(['reverbs', id]) });
+    if (step) reverbs.set(id, { id, step, stem: (r.stem as string | undefined) ?? 'effects', gain: gainOf(r.gain, ['reverbs', id, 'gain']), gainAutomation: null, loc: at(['reverbs', id]) });
   }
   const sendsOf = (raw: unknown, p: PathSeg[]): Record<string, number> => {
     const out: Record<string, number> = {};

@@ -5,6 +5,7 @@
  * keeping the tail, and writes one dense segment.
  */
 import { ObjectWriter } from '../io/audio-object.ts';
+import { createEnvelope } from './dsp/envelope.ts';
 import { runChain } from './chain.ts';
 import { openInput } from './inputs.ts';
 import { mixInput, mixLive, type MixParams } from './mix-reader.ts';
@@ -12,7 +13,11 @@ import { BLOCK, type Progress, type RenderResult, type RenderTask } from './type
 
 export function renderMix(task: RenderTask, progress: Progress, block = BLOCK): RenderResult {
   const p = task.node.params as unknown as MixParams;
-  const mix = mixInput(p, task.inputs, block);
+  // A processed bus is a console channel: inserts first, then the fader (gain and its automation),
+  // so riding the fader never changes what a compressor sees and a reverb's tail follows the fader.
+  const processed = Boolean(p.process?.length);
+  const mix = mixInput(processed ? { ...p, gain: 1, automation: null } : p, task.inputs, block);
+  const fader = processed ? createFader(p.gain, p.automation ?? null, p.channels, block) : null;
   const out = new ObjectWriter(task.outPath, p.channels, p.sampleRate, p.start, p.length);
   const buf = new Float32Array(block * p.channels);
   try {
@@ -30,6 +35,7 @@ export function renderMix(task: RenderTask, progress: Progress, block = BLOCK): 
           block,
           (start, n, b) => mix.read(start, n, b),
           (b, n) => {
+            fader!(b, done, n);
             out.write(b, n);
             done += n;
             progress(done / p.length);
@@ -63,4 +69,21 @@ export function renderMix(task: RenderTask, progress: Progress, block = BLOCK): 
     mix.close();
   }
   return { frames: p.length, channels: p.channels };
+}
+
+/** The fader after a bus's processing: out[f] ·= gain · automation(pos + f), in place. */
+function createFader(gain: number, automation: MixParams['automation'], channels: number, block: number) {
+  const env = automation?.length ? createEnvelope(automation, { domain: 'db' }) : null;
+  const g = new Float64Array(block);
+  return (buf: Float32Array, pos: number, frames: number) => {
+    if (!env) {
+      if (gain !== 1) for (let k = 0; k < frames * channels; k++) buf[k] *= gain;
+      return;
+    }
+    env.fill(g, pos, frames);
+    for (let f = 0; f < frames; f++) {
+      const x = gain * g[f];
+      for (let c = 0; c < channels; c++) buf[f * channels + c] *= x;
+    }
+  };
 }

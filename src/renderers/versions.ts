@@ -6,7 +6,7 @@
 export const KIND_VERSIONS = {
   source: 3, // 3: a denoise profile is learned after the restoration steps before it
   clip: 2,
-  bus: 2,
+  bus: 3, // 3: a processed bus's gain and fader automation come after its processing (post-insert)
   stem: 2, // 2: inputs summed from the first block even when the list is not sorted by start
   master: 2, // 2: likewise
   loudness: 1,

@@ -76,6 +76,48 @@ ${STEMS}`;
   });
 });
 
+describe('faders come after the inserts', () => {
+  it("a processed bus's gain is applied after its compressor (a fader does not change what the compressor sees)", async () => {
+    // DC at -6 dBFS into a hard-knee 4:1 compressor at -20 dB: 14 dB over, 10.5 dB of reduction,
+    // then the -12 dB fader: -28.5 dBFS. A pre-insert gain would leave it under the threshold (-18 dBFS).
+    const yaml = `${HEAD}sources:
+  dc: dc.wav
+buses:
+  FX: { stem: effects, gain: -12 dB, process: [{ compressor: { threshold: -20 dB, ratio: 4, attack: 1 ms, release: 50 ms } }] }
+sfx:
+  - { id: s1, source: dc, at: "01:00:00:00", bus: FX }
+master: { layout: mono, file: mix.wav, bits: 32f }
+`;
+    const out = (await render(makeProject(yaml, { 'dc.wav': DC }))).channel(0);
+    expect(db(out[2 * SR] / 0.5) - 0).toBeCloseTo(-6 - 10.5 - 12 + 6, 1); // re 0.5: the 10.5 dB reduction and the fader
+  });
+
+  it("a reverb return's gain automation rides its output, tail included", async () => {
+    const burst = SR / 5;
+    const yaml = (auto: string) => `${HEAD}sources:
+  hit: hit.wav
+buses:
+  FX: { stem: effects, gain: -120 dB }
+reverbs:
+  hall: { decay: 2 s, stem: verb }
+sfx:
+  - { id: s1, source: hit, at: "01:00:00:00", bus: FX, send: { hall: 0 dB } }
+${auto}${STEMS}`;
+    const wavs = { 'hit.wav': { frames: burst, fn: (i: number) => 0.5 * Math.sin(i * 0.3) }, 'unit.wav': UNIT };
+    const open = makeProject(yaml(''), wavs);
+    await build(open);
+    const ridden = makeProject(yaml('automation:\n  - { target: hall.gain, points: [["01:00:00:12", "0 dB", hold], ["01:00:01:00", "-120 dB"]] }\n'), wavs);
+    await build(ridden);
+    const a = readWav(path.join(open, 'out/x-verb.wav')).channel(0);
+    const b = readWav(path.join(ridden, 'out/x-verb.wav')).channel(0);
+    const rmsOf = (x: Float32Array, from: number, to: number) => Math.sqrt(x.subarray(from, to).reduce((s, v) => s + v * v, 0) / (to - from));
+    // the same until 0.5 s; from 1 s on the tail is 120 dB down, though the burst ended at 0.2 s
+    expect(rmsOf(b, SR / 4, SR / 2)).toBeCloseTo(rmsOf(a, SR / 4, SR / 2), 6);
+    expect(rmsOf(a, SR + 100, SR + 4900)).toBeGreaterThan(1e-4);
+    expect(db(rmsOf(b, SR + 100, SR + 4900) / rmsOf(a, SR + 100, SR + 4900))).toBeLessThan(-100);
+  });
+});
+
 describe('a send that follows a moving source', () => {
   it('reverb: with keyframed distance sets the send from the distance at every sample (rising 6 dB per doubling to 5 m)', async () => {
     const { dry, wet } = await dryAndWet(project(', reverb: hall, distance: { "0 s": 1 m, "2 s": 4 m }', null), { 'dc.wav': DC });
