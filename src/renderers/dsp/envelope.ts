@@ -125,17 +125,7 @@ export function createEnvelope(points: readonly Breakpoint[], opts: EnvelopeOpti
     return out(v);
   };
 
-  // index of the segment holding t: the last i with t_i ≤ t (−1 before the first point)
-  const locate = (t: number): number => {
-    let lo = -1;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ts[mid]! <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const locate = (t: number): number => segmentOf(ts, t);
   const first = out(vs[0]!);
   const last = out(vs[n - 1]!);
 
@@ -256,16 +246,7 @@ export function createKeyframes(keys: readonly Keyframe[], opts: KeyframeOptions
     const s2 = s * s;
     return ((6 * s2 - 6 * s) * y0 + (6 * s - 6 * s2) * y1) / hi + (3 * s2 - 4 * s + 1) * m[i]! + (3 * s2 - 2 * s) * m[i + 1]!;
   };
-  const locate = (t: number): number => {
-    let lo = -1;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ts[mid]! <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const locate = (t: number): number => segmentOf(ts, t);
   const first = circ(ys[0]!);
   const last = circ(ys[n - 1]!);
 
@@ -307,4 +288,16 @@ function endSlope(h0: number, h1: number, d0: number, d1: number): number {
 function wrap(v: number, p: number): number {
   const r = v - p * Math.floor(v / p + 0.5);
   return r >= p / 2 ? r - p : r;
+}
+
+/** Index of the segment holding t in ascending times ts: the last i with ts[i] ≤ t (−1 before the first). */
+function segmentOf(ts: Float64Array, t: number): number {
+  let lo = -1;
+  let hi = ts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ts[mid]! <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
