@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDenoiser, learnNoiseProfile, validateDenoise, type DenoiseOptions } from '../../src/renderers/dsp/denoise.ts';
 import { denoise as denoiseDef, runProcessorOffline } from '../../src/renderers/processors/restore.ts';
-import { prng } from '../helpers/signals.ts';
+import { prng, sineFit } from '../helpers/signals.ts';
 
 const FS = 48000;
 
@@ -26,19 +26,7 @@ function toneInNoise(seconds: number, snrDb: number, seed: number) {
 
 /** SNR = power of the best-fit 1 kHz sinusoid / power of the residual over [from, to), dB. */
 function snrDb(s: ArrayLike<number>, from: number, to: number): number {
-  let cc = 0, ss = 0, cs = 0, xc = 0, xs = 0;
-  for (let n = from; n < to; n++) {
-    const c = Math.cos((2 * Math.PI * F * n) / FS);
-    const si = Math.sin((2 * Math.PI * F * n) / FS);
-    cc += c * c;
-    ss += si * si;
-    cs += c * si;
-    xc += s[n]! * c;
-    xs += s[n]! * si;
-  }
-  const det = cc * ss - cs * cs;
-  const a = (xc * ss - xs * cs) / det;
-  const b = (xs * cc - xc * cs) / det;
+  const { a, b } = sineFit(s, F, FS, from, to);
   let tp = 0;
   let rp = 0;
   for (let n = from; n < to; n++) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import FFT from 'fft.js';
 import { createHumRemover, validateHum, type HumOptions } from '../../src/renderers/dsp/hum.ts';
 import { hum as humDef, runProcessorOffline } from '../../src/renderers/processors/restore.ts';
-import { firstDifference, prng } from '../helpers/signals.ts';
+import { firstDifference, prng, sineFit } from '../helpers/signals.ts';
 
 const FS = 48000;
 
@@ -56,19 +56,7 @@ function humSignal(seed: number, n: number, f0: number): Float64Array {
 
 /** Power of the least-squares fit of a·cos + b·sin at frequency f over [from, to). */
 function projectedPower(x: ArrayLike<number>, f: number, from: number, to: number): number {
-  let cc = 0, ss = 0, cs = 0, xc = 0, xs = 0;
-  for (let n = from; n < to; n++) {
-    const c = Math.cos((2 * Math.PI * f * n) / FS);
-    const s = Math.sin((2 * Math.PI * f * n) / FS);
-    cc += c * c;
-    ss += s * s;
-    cs += c * s;
-    xc += x[n]! * c;
-    xs += x[n]! * s;
-  }
-  const det = cc * ss - cs * cs;
-  const a = (xc * ss - xs * cs) / det;
-  const b = (xs * cc - xc * cs) / det;
+  const { a, b } = sineFit(x, f, FS, from, to);
   return (a * a + b * b) / 2;
 }
 

@@ -7,7 +7,7 @@ import {
   truePeakFinal,
   truePeakProcess,
 } from '../../src/renderers/dsp/true-peak.ts';
-import { dB, prng, whiteNoise } from '../helpers/signals.ts';
+import { dB, prng, randomSplits, whiteNoise } from '../helpers/signals.ts';
 
 const FS = 48000;
 const CEILING_DB = -1;
@@ -198,18 +198,6 @@ function runLimiter(x: Float32Array, opts: TruePeakLimiterOptions, splits?: numb
   expect(lim.flush(tail)).toBe(lim.latency);
   y.set(tail, F * C);
   return { y, latency: lim.latency, maxGr: lim.maxGainReductionDb };
-}
-
-function randomSplits(total: number, seed: number, maxBlock: number): number[] {
-  const r = prng(seed);
-  const out: number[] = [];
-  let left = total;
-  while (left > 0) {
-    const n = Math.min(left, Math.floor(r() * maxBlock));
-    out.push(n); // zero-length blocks included on purpose
-    left -= n;
-  }
-  return out;
 }
 
 describe('true-peak limiter: ceiling', () => {

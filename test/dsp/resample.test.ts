@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createResampler, designResampler, resampledLength } from '../../src/renderers/dsp/resample.ts';
-import { dB, prng, sine, whiteNoise } from '../helpers/signals.ts';
-
-function randomSplits(total: number, seed: number, maxBlock: number): number[] {
-  const r = prng(seed);
-  const out: number[] = [];
-  let left = total;
-  while (left > 0) {
-    const n = Math.min(left, Math.floor(r() * maxBlock));
-    out.push(n); // zero-length blocks included on purpose
-    left -= n;
-  }
-  return out;
-}
+import { dB, randomSplits, sine, whiteNoise } from '../helpers/signals.ts';
 
 /** Streams `x` through a fresh resampler (in `splits` blocks, or one) and returns the whole output. */
 function resample(x: Float32Array, fromRate: number, toRate: number, channels: number, splits?: number[]): Float32Array {

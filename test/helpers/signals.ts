@@ -62,6 +62,38 @@ export function toneAmplitude(x: Float32Array, freq: number, fs: number, from: n
 
 export const dB = (g: number) => 20 * Math.log10(g);
 
+/**
+ * Least-squares fit of a·cos(2πfn/fs) + b·sin(2πfn/fs) to x over [from, to): the amplitude of the
+ * `freq` component, whatever its phase (normal equations of the 2×2 problem).
+ */
+export function sineFit(x: ArrayLike<number>, freq: number, fs: number, from: number, to: number): { a: number; b: number } {
+  let cc = 0, ss = 0, cs = 0, xc = 0, xs = 0;
+  for (let n = from; n < to; n++) {
+    const c = Math.cos((2 * Math.PI * freq * n) / fs);
+    const s = Math.sin((2 * Math.PI * freq * n) / fs);
+    cc += c * c;
+    ss += s * s;
+    cs += c * s;
+    xc += x[n]! * c;
+    xs += x[n]! * s;
+  }
+  const det = cc * ss - cs * cs;
+  return { a: (xc * ss - xs * cs) / det, b: (xs * cc - xc * cs) / det };
+}
+
+/** Block sizes 0 … maxBlock − 1 (zero-length blocks on purpose) that add up to `total`, seeded. */
+export function randomSplits(total: number, seed: number, maxBlock: number): number[] {
+  const r = prng(seed);
+  const out: number[] = [];
+  let left = total;
+  while (left > 0) {
+    const n = Math.min(left, Math.floor(r() * maxBlock));
+    out.push(n);
+    left -= n;
+  }
+  return out;
+}
+
 /** Index of the first sample where a and b differ (Object.is, so bitwise for numbers), or −1; faster than toEqual on long arrays. */
 export function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Math.min(a.length, b.length);
