@@ -122,7 +122,8 @@ export function mixInput(p: MixParams, inputs: InputRef[], maxBlock: number): Bl
     while (next < order.length && pl[order[next]].start < t1) {
       const i = order[next];
       if (pl[i].start + pl[i].length > t0) {
-        open.set(i, { r: openInput(inputs[i], maxBlock), live: liveRanges(inputs[i]), k: 0 });
+        const r = openInput(inputs[i], maxBlock);
+        open.set(i, { r, live: r.live(), k: 0 }); // the reader's own live ranges: no second open of an object's header
         const level = placementLevel(pl[i]);
         if (level) levels.set(i, level);
       }
